@@ -1,0 +1,116 @@
+# prefkiosk — build, run, test, bench, install.
+#
+#   make            build build/prefkiosk
+#   make run        install missing Debian packages, build, create a demo store in var/, start the kiosk
+#   make test       install what the tests need, build, run every test
+#   make bench      build and print the benchmark table
+#   make install    PREFIX=/usr/local DESTDIR= (binary, man page, config, assets)
+#
+# WERROR=1 turns warnings into errors (CI).  CFLAGS, CPPFLAGS, LDFLAGS, PREFIX, DESTDIR and
+# PKG_CONFIG are honoured.
+
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+MANDIR     ?= $(PREFIX)/share/man
+DATADIR    ?= $(PREFIX)/share/prefkiosk
+SYSCONFDIR ?= /etc
+PKG_CONFIG ?= pkg-config
+CC         ?= cc
+CFLAGS     ?= -O2 -g
+
+# src/ links without ncurses: the tests prove it, because they link only CORE_PKGS.
+CORE_PKGS = sqlite3 libsodium libqrencode inih jansson libpng
+UI_PKGS   = ncursesw
+
+WARN = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+       -Wwrite-strings -Wformat=2 -Wvla
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(CORE_PKGS) $(UI_PKGS) 2>/dev/null)
+CORE_LIBS  = $(shell $(PKG_CONFIG) --libs $(CORE_PKGS) 2>/dev/null)
+UI_LIBS    = $(shell $(PKG_CONFIG) --libs $(UI_PKGS) 2>/dev/null)
+TEST_LIBS  = $(shell $(PKG_CONFIG) --libs criterion 2>/dev/null)
+
+ALL_CPPFLAGS = -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -Isrc -Iui \
+               -DPREFKIOSK_DATADIR='"$(DATADIR)"' -DPREFKIOSK_SYSCONFDIR='"$(SYSCONFDIR)/prefkiosk"' \
+               $(CPPFLAGS)
+ALL_CFLAGS   = $(WARN) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
+
+CORE_SRC  = $(filter-out src/main.c,$(sort $(wildcard src/*.c)))
+UI_SRC    = $(sort $(wildcard ui/*.c))
+TEST_SRC  = $(sort $(wildcard tests/test_*.c))
+CORE_OBJ  = $(CORE_SRC:%.c=build/%.o)
+UI_OBJ    = $(UI_SRC:%.c=build/%.o)
+TESTS     = $(TEST_SRC:tests/%.c=build/tests/%)
+
+all: build/prefkiosk
+
+build/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+build/libprefkiosk.a: $(CORE_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+build/prefkiosk: build/src/main.o $(UI_OBJ) build/libprefkiosk.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ build/src/main.o $(UI_OBJ) build/libprefkiosk.a $(UI_LIBS) $(CORE_LIBS)
+
+build/tests/helpers.o: tests/helpers.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) -Itests $(ALL_CFLAGS) -c -o $@ $<
+
+build/tests/test_%: tests/test_%.c build/tests/helpers.o build/libprefkiosk.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) -Itests $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< build/tests/helpers.o \
+		build/libprefkiosk.a $(TEST_LIBS) $(CORE_LIBS)
+
+build/bench: tests/bench/bench.c build/libprefkiosk.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< build/libprefkiosk.a $(CORE_LIBS)
+
+deps:
+	@.ci/deps build
+
+deps-test:
+	@.ci/deps test
+
+# The demo store: created once from config/, with its key file beside it.
+var/prefkiosk.db:
+	@mkdir -p var
+	./build/prefkiosk --db var/prefkiosk.db --key-file var/prefkiosk.key --config config init
+	./build/prefkiosk --db var/prefkiosk.db --key-file var/prefkiosk.key --config config \
+		import config/demo-members.jsonl
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory var/prefkiosk.db
+	./build/prefkiosk --db var/prefkiosk.db --key-file var/prefkiosk.key --config config run
+
+test: deps-test
+	@$(MAKE) --no-print-directory all $(TESTS)
+	@tests/run-all $(TESTS)
+
+bench: deps
+	@$(MAKE) --no-print-directory all build/bench
+	./build/bench
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR) \
+		$(DESTDIR)$(SYSCONFDIR)/prefkiosk
+	install -m 0755 build/prefkiosk $(DESTDIR)$(BINDIR)/prefkiosk
+	install -m 0644 config/prefkiosk.1 $(DESTDIR)$(MANDIR)/man1/prefkiosk.1
+	cp -R assets/. $(DESTDIR)$(DATADIR)/
+	install -m 0644 config/catalog.ini $(DESTDIR)$(SYSCONFDIR)/prefkiosk/catalog.ini
+	sed 's|^assets *=.*|assets = $(DATADIR)|' config/prefkiosk.ini \
+		> $(DESTDIR)$(SYSCONFDIR)/prefkiosk/prefkiosk.ini
+
+clean:
+	rm -rf build
+
+.PHONY: all deps deps-test run test bench install clean
+.DELETE_ON_ERROR:
+
+-include $(shell find build -name '*.d' 2>/dev/null)

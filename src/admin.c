@@ -1,0 +1,406 @@
+/*
+ * admin — verify, stats and purge over the whole store.
+ *
+ * The latest consent record of every (subject, purpose) is found with SQLite's bare-column
+ * max(): "SELECT ..., max(id) ... GROUP BY subject, purpose" returns the other columns from
+ * the row holding the maximum.  Interests and channels are sealed, so stats opens every live
+ * member's preferences; nothing about a single member leaves this file.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "admin.h"
+#include "consent.h"
+#include "customer.h"
+#include "util.h"
+
+/* Collects problems for admin_verify's summary and passes them on. */
+struct admin_report {
+	void	(*report)(const char *, void *);
+	void	*arg;
+	json_t	*problems;
+};
+
+/* Record one problem. */
+static void
+admin_report_add(const char *problem, void *arg)
+{
+	struct admin_report	*r = arg;
+
+	json_array_append_new(r->problems, json_string(problem));
+	if (r->report != NULL)
+		r->report(problem, r->arg);
+}
+
+/* PRAGMA integrity_check and foreign_key_check. */
+static int
+admin_verify_sqlite(struct shop *s, struct admin_report *r, char **cause)
+{
+	sqlite3_stmt	*stmt;
+	int		 rc;
+	char		*msg;
+
+	if (sqlite3_prepare_v2(store_db(s->store), "PRAGMA integrity_check", -1, &stmt, NULL) !=
+	    SQLITE_OK)
+		return store_fail(s->store, cause, "cannot check the store");
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const char *line = (const char *)sqlite3_column_text(stmt, 0);
+		if (line != NULL && strcmp(line, "ok") != 0) {
+			msg = util_xprintf("sqlite: %s", line);
+			admin_report_add(msg, r);
+			free(msg);
+		}
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		msg = util_xprintf("sqlite: the file is damaged: %s",
+		    sqlite3_errmsg(store_db(s->store)));
+		admin_report_add(msg, r);
+		free(msg);
+		return 0;
+	}
+	if (sqlite3_prepare_v2(store_db(s->store), "PRAGMA foreign_key_check", -1, &stmt,
+	    NULL) != SQLITE_OK)
+		return store_fail(s->store, cause, "cannot check the store");
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		msg = util_xprintf("sqlite: row %lld of %s refers to a missing row of %s",
+		    (long long)sqlite3_column_int64(stmt, 1), sqlite3_column_text(stmt, 0),
+		    sqlite3_column_text(stmt, 2));
+		admin_report_add(msg, r);
+		free(msg);
+	}
+	sqlite3_finalize(stmt);
+	return 0;
+}
+
+int
+admin_verify(struct shop *s, void (*report)(const char *, void *), void *arg, json_t **summary,
+    char **cause)
+{
+	struct admin_report	 r = { report, arg, json_array() };
+	struct customer_profile	*p;
+	sqlite3_stmt		*stmt;
+	char			 uid[CUSTOMER_UID_LEN + 1];
+	char			*why = NULL;
+	long			 members = 0, records = 0;
+	int			 rc, n;
+
+	*summary = NULL;
+	if (admin_verify_sqlite(s, &r, cause) != 0)
+		goto fail;
+	if (sqlite3_prepare_v2(store_db(s->store),
+	    "SELECT uid FROM customers WHERE erased IS NULL ORDER BY id", -1, &stmt, NULL) !=
+	    SQLITE_OK) {
+		store_fail(s->store, cause, "cannot read the members");
+		goto fail;
+	}
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		snprintf(uid, sizeof uid, "%s", sqlite3_column_text(stmt, 0));
+		members++;
+		switch (customer_load(s, uid, &p, &why)) {
+		case CUSTOMER_OK:
+			customer_profile_free(p);
+			break;
+		case CUSTOMER_DAMAGED:
+		case CUSTOMER_NOT_FOUND:
+			admin_report_add(why, &r);
+			break;
+		default:
+			sqlite3_finalize(stmt);
+			*cause = why;
+			goto fail;
+		}
+		free(why);
+		why = NULL;
+	}
+	sqlite3_finalize(stmt);
+	if ((n = consent_verify(s, admin_report_add, &r, cause)) < 0)
+		goto fail;
+	if (sqlite3_prepare_v2(store_db(s->store), "SELECT count(*) FROM consent_records", -1,
+	    &stmt, NULL) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW)
+		records = (long)sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	n = (int)json_array_size(r.problems);
+	*summary = json_pack("{s:b, s:I, s:I, s:o}", "ok", n == 0, "members",
+	    (json_int_t)members, "consent_records", (json_int_t)records, "problems", r.problems);
+	return n;
+fail:
+	json_decref(r.problems);
+	return -1;
+}
+
+/* A count, or null when it describes fewer than ADMIN_MIN_FIGURE customers. */
+static json_t *
+admin_figure(long n)
+{
+	return n >= ADMIN_MIN_FIGURE ? json_integer(n) : json_null();
+}
+
+/* Count states of the latest record per purpose, and given ones that are no longer current. */
+static int
+admin_stats_consents(struct shop *s, json_t *out, long members, time_t now, char **cause)
+{
+	const struct catalog	*cat = s->catalog;
+	long			(*counts)[CONSENT_EXPIRED + 2];
+	sqlite3_stmt		*stmt;
+	size_t			 i;
+	int			 rc, p, lang, st;
+
+	counts = util_xcalloc(cat->npurposes, sizeof *counts);
+	if (sqlite3_prepare_v2(store_db(s->store),
+	    "SELECT l.purpose, l.state, l.valid_until, l.lang, n.digest FROM"
+	    " (SELECT subject, purpose, state, valid_until, notice_version,"
+	    "   json_extract(body, '$.language') AS lang, max(id) AS last"
+	    "  FROM consent_records GROUP BY subject, purpose) AS l"
+	    " JOIN customers c ON c.uid = l.subject AND c.erased IS NULL"
+	    " LEFT JOIN notices n ON n.notice = l.purpose AND n.language = l.lang"
+	    "  AND n.version = l.notice_version",
+	    -1, &stmt, NULL) != SQLITE_OK) {
+		free(counts);
+		return store_fail(s->store, cause, "cannot read the consent records");
+	}
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if ((p = catalog_purpose_find(cat, (const char *)sqlite3_column_text(stmt, 0))) < 0)
+			continue;
+		const char *state = (const char *)sqlite3_column_text(stmt, 1);
+		for (st = CONSENT_GIVEN; st <= CONSENT_EXPIRED; st++)
+			if (strcmp(state, consent_state_name((enum consent_state)st)) == 0)
+				break;
+		if (st > CONSENT_EXPIRED)
+			continue;
+		counts[p][st]++;
+		if (st != CONSENT_GIVEN)
+			continue;
+		lang = config_language(s->config, (const char *)sqlite3_column_text(stmt, 3));
+		/* Given, but expired or to an older notice text: to be asked again. */
+		if ((time_t)sqlite3_column_int64(stmt, 2) <= now || lang < 0 ||
+		    sqlite3_column_bytes(stmt, 4) != CATALOG_DIGEST_BYTES ||
+		    memcmp(sqlite3_column_blob(stmt, 4), cat->purposes[p].notice[lang].digest,
+		    CATALOG_DIGEST_BYTES) != 0)
+			counts[p][CONSENT_EXPIRED + 1]++;
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		free(counts);
+		return store_fail(s->store, cause, "cannot read the consent records");
+	}
+	for (i = 0; i < cat->npurposes; i++) {
+		long given = counts[i][CONSENT_GIVEN];
+		json_t *o = json_object();
+		json_object_set_new(o, "given", admin_figure(given));
+		json_object_set_new(o, "refused", admin_figure(counts[i][CONSENT_REFUSED]));
+		json_object_set_new(o, "withdrawn", admin_figure(counts[i][CONSENT_WITHDRAWN]));
+		json_object_set_new(o, "expired", admin_figure(counts[i][CONSENT_EXPIRED]));
+		json_object_set_new(o, "to_renew", admin_figure(counts[i][CONSENT_EXPIRED + 1]));
+		json_object_set_new(o, "opt_in_rate", given >= ADMIN_MIN_FIGURE && members > 0 ?
+		    json_real((double)given / (double)members) : json_null());
+		json_object_set_new(out, cat->purposes[i].id, o);
+	}
+	free(counts);
+	return 0;
+}
+
+/* Count interests and channels over every live member's (sealed) preferences. */
+static int
+admin_stats_prefs(struct shop *s, json_t *interests, json_t *channels, long *members,
+    long *damaged, char **cause)
+{
+	const struct catalog	*cat = s->catalog;
+	struct customer_profile	*p;
+	sqlite3_stmt		*stmt;
+	long			*ni = util_xcalloc(cat->ninterests, sizeof *ni);
+	long			*nc = util_xcalloc(cat->nchannels, sizeof *nc);
+	char			 uid[CUSTOMER_UID_LEN + 1];
+	size_t			 i;
+	int			 rc, result = -1;
+
+	*members = *damaged = 0;
+	if (sqlite3_prepare_v2(store_db(s->store),
+	    "SELECT uid FROM customers WHERE erased IS NULL", -1, &stmt, NULL) != SQLITE_OK) {
+		store_fail(s->store, cause, "cannot read the members");
+		goto out;
+	}
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		snprintf(uid, sizeof uid, "%s", sqlite3_column_text(stmt, 0));
+		(*members)++;
+		if (customer_load(s, uid, &p, NULL) != CUSTOMER_OK) {
+			(*damaged)++;
+			continue;
+		}
+		for (i = 0; i < cat->ninterests; i++)
+			ni[i] += p->interests[i];
+		for (i = 0; i < cat->nchannels; i++)
+			nc[i] += p->channels[i] != CUSTOMER_NO_CHANNEL;
+		customer_profile_free(p);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		store_fail(s->store, cause, "cannot read the members");
+		goto out;
+	}
+	for (i = 0; i < cat->ninterests; i++)
+		json_object_set_new(interests, cat->interests[i].id, admin_figure(ni[i]));
+	for (i = 0; i < cat->nchannels; i++)
+		json_object_set_new(channels, cat->channels[i].id, admin_figure(nc[i]));
+	result = 0;
+out:
+	free(ni);
+	free(nc);
+	return result;
+}
+
+json_t *
+admin_stats(struct shop *s, time_t now, char **cause)
+{
+	json_t	*o = json_object(), *purposes = json_object();
+	json_t	*interests = json_object(), *channels = json_object();
+	long	 members, damaged;
+
+	json_object_set_new(o, "purposes", purposes);
+	json_object_set_new(o, "interests", interests);
+	json_object_set_new(o, "channels", channels);
+	if (admin_stats_prefs(s, interests, channels, &members, &damaged, cause) != 0 ||
+	    admin_stats_consents(s, purposes, members, now, cause) != 0) {
+		json_decref(o);
+		return NULL;
+	}
+	json_object_set_new(o, "members", admin_figure(members));
+	json_object_set_new(o, "unreadable_members", json_integer(damaged));
+	json_object_set_new(o, "suppressed_below", json_integer(ADMIN_MIN_FIGURE));
+	return o;
+}
+
+/* The uids of live members unseen since before cutoff (caller decrefs). */
+static json_t *
+admin_inactive(struct shop *s, time_t cutoff, char **cause)
+{
+	sqlite3_stmt	*stmt;
+	json_t		*a = json_array();
+	int		 rc;
+
+	if (sqlite3_prepare_v2(store_db(s->store), "SELECT uid FROM customers"
+	    " WHERE erased IS NULL AND last_seen < ?1 ORDER BY id", -1, &stmt, NULL) != SQLITE_OK) {
+		json_decref(a);
+		store_fail(s->store, cause, "cannot read the members");
+		return NULL;
+	}
+	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)cutoff);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		json_array_append_new(a, json_string((const char *)sqlite3_column_text(stmt, 0)));
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		json_decref(a);
+		store_fail(s->store, cause, "cannot read the members");
+		return NULL;
+	}
+	return a;
+}
+
+/* Given consents past their validity, as [subject, purpose] pairs (caller decrefs). */
+static json_t *
+admin_lapsed(struct shop *s, time_t now, char **cause)
+{
+	sqlite3_stmt	*stmt;
+	json_t		*a = json_array();
+	int		 rc;
+
+	if (sqlite3_prepare_v2(store_db(s->store),
+	    "SELECT l.subject, l.purpose FROM"
+	    " (SELECT subject, purpose, state, valid_until, max(id) FROM consent_records"
+	    "  GROUP BY subject, purpose) AS l JOIN customers c ON c.uid = l.subject"
+	    " WHERE c.erased IS NULL AND l.state = 'given' AND l.valid_until <= ?1",
+	    -1, &stmt, NULL) != SQLITE_OK) {
+		json_decref(a);
+		store_fail(s->store, cause, "cannot read the consent records");
+		return NULL;
+	}
+	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)now);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		json_array_append_new(a, json_pack("[s,s]", sqlite3_column_text(stmt, 0),
+		    sqlite3_column_text(stmt, 1)));
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		json_decref(a);
+		store_fail(s->store, cause, "cannot read the consent records");
+		return NULL;
+	}
+	return a;
+}
+
+json_t *
+admin_purge(struct shop *s, time_t now, bool dry_run, char **cause)
+{
+	time_t			 cutoff = now - (time_t)s->config->inactive_days * UTIL_DAY;
+	json_t			*inactive = NULL, *lapsed = NULL, *v, *o = NULL;
+	struct consent_event	 ev;
+	char			 receipt[CONSENT_ID_LEN + 1];
+	sqlite3_stmt		*stmt;
+	long			 rewards = 0;
+	size_t			 i;
+	int			 p;
+
+	if ((inactive = admin_inactive(s, cutoff, cause)) == NULL ||
+	    (lapsed = admin_lapsed(s, now, cause)) == NULL)
+		goto out;
+	if (sqlite3_prepare_v2(store_db(s->store), dry_run ?
+	    "SELECT count(*) FROM rewards WHERE state = 'issued' AND expires < ?1" :
+	    "UPDATE rewards SET state = 'expired' WHERE state = 'issued' AND expires < ?1"
+	    " RETURNING 1", -1, &stmt, NULL) != SQLITE_OK) {
+		store_fail(s->store, cause, "cannot read the rewards");
+		goto out;
+	}
+	if (!dry_run) {
+		/* Lapsed consents and expired rewards: one transaction. */
+		consent_receipt_new(receipt);
+		if (store_begin(s->store, cause) != 0) {
+			sqlite3_finalize(stmt);
+			goto out;
+		}
+		memset(&ev, 0, sizeof ev);
+		ev.state = CONSENT_EXPIRED;
+		ev.method = CONSENT_RETENTION;
+		ev.receipt = receipt;
+		ev.now = now;
+		json_array_foreach(lapsed, i, v) {
+			ev.subject = json_string_value(json_array_get(v, 0));
+			p = catalog_purpose_find(s->catalog, json_string_value(json_array_get(v, 1)));
+			if (p < 0)
+				continue;	/* a purpose the catalogue dropped */
+			ev.purpose = p;
+			if (consent_record(s, &ev, cause) != 0) {
+				sqlite3_finalize(stmt);
+				store_rollback(s->store);
+				goto out;
+			}
+		}
+	}
+	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)now);
+	while (sqlite3_step(stmt) == SQLITE_ROW)
+		rewards += dry_run ? (long)sqlite3_column_int64(stmt, 0) : 1;
+	if (sqlite3_finalize(stmt) != SQLITE_OK) {
+		store_fail(s->store, cause, "cannot expire rewards");
+		store_rollback(s->store);
+		goto out;
+	}
+	if (!dry_run && store_commit(s->store, cause) != 0)
+		goto out;
+	/* Each erasure is its own transaction, like a member's own "delete me". */
+	if (!dry_run) {
+		json_array_foreach(inactive, i, v) {
+			if (customer_erase(s, json_string_value(v), CONSENT_RETENTION, now, cause) ==
+			    CUSTOMER_ERROR)
+				goto out;
+		}
+	}
+	o = json_pack("{s:b, s:I, s:I, s:I}", "dry_run", dry_run,
+	    "members_erased", (json_int_t)json_array_size(inactive),
+	    "consents_expired", (json_int_t)json_array_size(lapsed),
+	    "rewards_expired", (json_int_t)rewards);
+out:
+	json_decref(inactive);
+	json_decref(lapsed);
+	return o;
+}

@@ -1,0 +1,951 @@
+/*
+ * cli — parse the command line, open what the command needs, run it, map results to exit codes.
+ *
+ * Global options (--db, --config, --key-file) may stand anywhere; they are taken out first.  The
+ * first remaining word names the command (default: run), looked up in cli_commands, a table
+ * that says what each command needs opened: nothing, the catalogue, or the whole shop.  Each
+ * command parses its own options with getopt_long and calls into the src/ modules.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "admin.h"
+#include "cli.h"
+#include "customer.h"
+#include "export.h"
+#include "staff.h"
+#include "util.h"
+
+#define CLI_IMPORT_BATCH	500
+
+struct cli {
+	struct shop_paths	 paths;
+	struct shop		*shop;
+	const struct cli_hooks	*hooks;
+	FILE			*in, *out, *err;
+	time_t			 now;
+};
+
+enum cli_needs {
+	CLI_NEEDS_NOTHING,
+	CLI_NEEDS_CATALOG,
+	CLI_NEEDS_SHOP,
+};
+
+struct cli_command {
+	const char	*name;
+	const char	*usage;
+	enum cli_needs	 needs;
+	int		(*exec)(struct cli *, int argc, char **argv);
+};
+
+/* Print "prefkiosk: <message>" on err; returns code, so callers can `return cli_error(...)`. */
+static int __attribute__((format(printf, 3, 4)))
+cli_error(struct cli *c, int code, const char *fmt, ...)
+{
+	va_list	ap;
+
+	fputs("prefkiosk: ", c->err);
+	va_start(ap, fmt);
+	vfprintf(c->err, fmt, ap);
+	va_end(ap);
+	fputc('\n', c->err);
+	return code;
+}
+
+/* Print a reason from a module, free it, and return code. */
+static int
+cli_cause(struct cli *c, int code, char *cause)
+{
+	cli_error(c, code, "%s", cause != NULL ? cause : "failed");
+	free(cause);
+	return code;
+}
+
+/* A customer_result as an exit code. */
+static int
+cli_customer_exit(int result)
+{
+	switch (result) {
+	case CUSTOMER_OK:		return CLI_EXIT_OK;
+	case CUSTOMER_INVALID:		return CLI_EXIT_USAGE;
+	case CUSTOMER_NOT_FOUND:	return CLI_EXIT_NOT_FOUND;
+	default:			return CLI_EXIT_RUNTIME;
+	}
+}
+
+/* Write a JSON document and a newline to out. */
+static int
+cli_json(struct cli *c, json_t *o, size_t flags)
+{
+	int	rc = json_dumpf(o, c->out, flags | JSON_ENSURE_ASCII);
+
+	fputc('\n', c->out);
+	json_decref(o);
+	if (rc != 0 || fflush(c->out) != 0 || ferror(c->out))
+		return cli_error(c, CLI_EXIT_RUNTIME, "cannot write the output: %s",
+		    strerror(errno));
+	return CLI_EXIT_OK;
+}
+
+/* Run getopt_long over a command's arguments; reports unknown options. */
+static int
+cli_getopt(struct cli *c, int argc, char **argv, const char *shortopts,
+    const struct option *longopts, const char *usage)
+{
+	int	ch;
+
+	opterr = 0;
+	ch = getopt_long(argc, argv, shortopts, longopts, NULL);
+	if (ch == '?' || ch == ':') {
+		cli_error(c, CLI_EXIT_USAGE, "%s: unknown option or missing value; usage: "
+		    "prefkiosk %s", argv[optind - 1] != NULL ? argv[optind - 1] : argv[0], usage);
+		return -2;
+	}
+	return ch;
+}
+
+/* `init [--passphrase]` */
+static int
+cli_init(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "passphrase", no_argument, NULL, 'p' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct shop	*s;
+	bool		 pass = false;
+	char		*cause = NULL;
+	int		 ch, code;
+
+	while ((ch = cli_getopt(c, argc, argv, "", opts, "init [--passphrase]")) != -1) {
+		if (ch == -2)
+			return CLI_EXIT_USAGE;
+		pass = true;
+	}
+	if (optind != argc)
+		return cli_error(c, CLI_EXIT_USAGE, "init takes no arguments");
+	/* The config and catalogue must be valid before a store is made for them. */
+	if ((s = shop_open_catalog(&c->paths, &code, &cause)) == NULL)
+		return cli_cause(c, code, cause);
+	shop_close(s);
+	if (shop_create(&c->paths, pass, &cause) != 0)
+		return cli_cause(c, CLI_EXIT_RUNTIME, cause);
+	return cli_json(c, json_pack("{s:s, s:s?}", "store", c->paths.db, "key_file",
+	    pass ? NULL : c->paths.key_file), JSON_COMPACT);
+}
+
+/* Enrol one parsed document; fills the result object.  Returns a customer_result. */
+static int
+cli_enroll_doc(struct cli *c, json_t *doc, json_t **result, char **cause)
+{
+	struct customer_enrolment	*e = customer_enrolment_new();
+	char				 uid[CUSTOMER_UID_LEN + 1], receipt[CONSENT_ID_LEN + 1];
+	int				 rc;
+
+	rc = customer_enrolment_from_json(c->shop, doc, false, e, cause);
+	if (rc == CUSTOMER_OK)
+		rc = customer_enroll(c->shop, e, c->now, uid, receipt, cause);
+	if (rc == CUSTOMER_OK)
+		*result = json_pack("{s:s, s:s, s:s, s:[]}", "customer", uid, "card",
+		    e->profile->card, "receipt", receipt, "rewards");
+	customer_enrolment_free(e);
+	return rc;
+}
+
+/* `enroll` < document.json */
+static int
+cli_enroll(struct cli *c, int argc, char **argv)
+{
+	json_error_t	 jerr;
+	json_t		*doc, *result = NULL;
+	char		*cause = NULL;
+	int		 rc;
+
+	(void)argv;
+	if (argc != 1)
+		return cli_error(c, CLI_EXIT_USAGE, "enroll takes no arguments; the enrolment is "
+		    "a JSON document on standard input");
+	if ((doc = json_loadf(c->in, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
+		return cli_error(c, CLI_EXIT_USAGE, "standard input, line %d: not a JSON "
+		    "document: %s", jerr.line, jerr.text);
+	rc = cli_enroll_doc(c, doc, &result, &cause);
+	json_decref(doc);
+	if (rc != CUSTOMER_OK)
+		return cli_cause(c, cli_customer_exit(rc), cause);
+	return cli_json(c, result, JSON_COMPACT);
+}
+
+/* Commit the open batch of an import; returns 0 or -1 with the error printed. */
+static int
+cli_import_commit(struct cli *c, long *imported, long batch)
+{
+	char	*cause = NULL;
+
+	if (store_commit(c->shop->store, &cause) != 0) {
+		cli_cause(c, CLI_EXIT_RUNTIME, cause);
+		return -1;
+	}
+	*imported += batch;
+	return 0;
+}
+
+/* `import FILE.jsonl`: batches of CLI_IMPORT_BATCH lines, a savepoint per line. */
+static int
+cli_import(struct cli *c, int argc, char **argv)
+{
+	struct customer_enrolment	*e;
+	json_error_t			 jerr;
+	json_t				*doc;
+	FILE				*f;
+	char				*line = NULL, *cause = NULL;
+	char				 uid[CUSTOMER_UID_LEN + 1], receipt[CONSENT_ID_LEN + 1];
+	size_t				 cap = 0;
+	ssize_t				 len;
+	long				 lineno = 0, imported = 0, rejected = 0, batch = 0;
+	int				 rc, code = CLI_EXIT_OK;
+
+	if (argc != 2)
+		return cli_error(c, CLI_EXIT_USAGE, "usage: prefkiosk import FILE.jsonl");
+	if ((f = fopen(argv[1], "r")) == NULL)
+		return cli_error(c, CLI_EXIT_RUNTIME, "%s: %s", argv[1], strerror(errno));
+	while ((len = getline(&line, &cap, f)) != -1) {
+		lineno++;
+		if (strspn(line, " \t\r\n") == (size_t)len)
+			continue;
+		if ((doc = json_loads(line, JSON_REJECT_DUPLICATES, &jerr)) == NULL) {
+			cli_error(c, CLI_EXIT_USAGE, "%s:%ld: not a JSON document: %s", argv[1],
+			    lineno, jerr.text);
+			rejected++;
+			continue;
+		}
+		e = customer_enrolment_new();
+		rc = customer_enrolment_from_json(c->shop, doc, true, e, &cause);
+		json_decref(doc);
+		if (rc == CUSTOMER_OK && batch == 0 && store_begin(c->shop->store, &cause) != 0)
+			rc = CUSTOMER_ERROR;
+		if (rc == CUSTOMER_OK) {
+			store_exec(c->shop->store, "SAVEPOINT line", NULL);
+			rc = customer_enroll_locked(c->shop, e, c->now, uid, receipt, &cause);
+			if (rc == CUSTOMER_OK) {
+				store_exec(c->shop->store, "RELEASE line", NULL);
+				batch++;
+			} else
+				store_exec(c->shop->store, "ROLLBACK TO line; RELEASE line", NULL);
+		}
+		customer_enrolment_free(e);
+		if (rc == CUSTOMER_ERROR) {
+			/* The store failed (disk full, I/O): stop, keeping the committed batches. */
+			cli_error(c, CLI_EXIT_RUNTIME, "%s:%ld: %s", argv[1], lineno, cause);
+			free(cause);
+			store_rollback(c->shop->store);
+			code = CLI_EXIT_RUNTIME;
+			batch = 0;
+			goto out;
+		}
+		if (rc != CUSTOMER_OK) {
+			cli_error(c, CLI_EXIT_USAGE, "%s:%ld: %s", argv[1], lineno, cause);
+			free(cause);
+			cause = NULL;
+			rejected++;
+			continue;
+		}
+		if (batch == CLI_IMPORT_BATCH) {
+			if (cli_import_commit(c, &imported, batch) != 0) {
+				code = CLI_EXIT_RUNTIME;
+				batch = 0;
+				goto out;
+			}
+			batch = 0;
+		}
+	}
+	if (ferror(f)) {
+		cli_error(c, CLI_EXIT_RUNTIME, "%s: %s", argv[1], strerror(errno));
+		code = CLI_EXIT_RUNTIME;
+	}
+out:
+	if (batch > 0 && cli_import_commit(c, &imported, batch) != 0)
+		code = CLI_EXIT_RUNTIME;
+	free(line);
+	fclose(f);
+	if (code == CLI_EXIT_OK && rejected > 0)
+		code = CLI_EXIT_USAGE;
+	cli_json(c, json_pack("{s:I, s:I}", "imported", (json_int_t)imported, "rejected",
+	    (json_int_t)rejected), JSON_COMPACT);
+	return code;
+}
+
+/* Parse --card/--phone/--email (lookup) or --customer; fills uid. */
+static int
+cli_member(struct cli *c, int argc, char **argv, bool by_contact, char *uid, const char *usage,
+    char **rest_opt, const struct option *extra, int (*on_extra)(struct cli *, int, char *,
+    void *), void *arg)
+{
+	struct option	 opts[16];
+	char		*cause = NULL;
+	const char	*value = NULL;
+	enum contact_field field = CONTACT_NONE;
+	int		 ch, n = 0, rc;
+
+	(void)rest_opt;
+	opts[n++] = (struct option){ "customer", required_argument, NULL, 'u' };
+	if (by_contact) {
+		opts[n++] = (struct option){ "card", required_argument, NULL, 'c' };
+		opts[n++] = (struct option){ "phone", required_argument, NULL, 'p' };
+		opts[n++] = (struct option){ "email", required_argument, NULL, 'e' };
+	}
+	for (; extra != NULL && extra->name != NULL && n < 15; extra++)
+		opts[n++] = *extra;
+	opts[n] = (struct option){ NULL, 0, NULL, 0 };
+	while ((ch = cli_getopt(c, argc, argv, "", opts, usage)) != -1) {
+		switch (ch) {
+		case -2:
+			return CLI_EXIT_USAGE;
+		case 'u':
+			field = CONTACT_NONE;
+			value = optarg;
+			break;
+		case 'c':
+			field = CONTACT_CARD;
+			value = optarg;
+			break;
+		case 'p':
+			field = CONTACT_PHONE;
+			value = optarg;
+			break;
+		case 'e':
+			field = CONTACT_EMAIL;
+			value = optarg;
+			break;
+		default:
+			if ((rc = on_extra(c, ch, optarg, arg)) != CLI_EXIT_OK)
+				return rc;
+		}
+	}
+	if (value == NULL || optind != argc)
+		return cli_error(c, CLI_EXIT_USAGE, "usage: prefkiosk %s", usage);
+	if (field == CONTACT_NONE) {
+		if (strlen(value) != CUSTOMER_UID_LEN)
+			return cli_error(c, CLI_EXIT_NOT_FOUND, "no member %s (a member id has %d "
+			    "characters)", value, CUSTOMER_UID_LEN);
+		snprintf(uid, CUSTOMER_UID_LEN + 1, "%s", value);
+		return CLI_EXIT_OK;
+	}
+	rc = customer_find(c->shop, field, value, uid, &cause);
+	if (rc != CUSTOMER_OK)
+		return cli_cause(c, cli_customer_exit(rc), cause);
+	return CLI_EXIT_OK;
+}
+
+/* `lookup --card N | --phone P | --email E | --customer UID` */
+static int
+cli_lookup(struct cli *c, int argc, char **argv)
+{
+	char	 uid[CUSTOMER_UID_LEN + 1], *cause = NULL;
+	json_t	*m;
+	int	 rc, result;
+
+	rc = cli_member(c, argc, argv, true, uid,
+	    "lookup --card N | --phone P | --email E | --customer UID", NULL, NULL, NULL, NULL);
+	if (rc != CLI_EXIT_OK)
+		return rc;
+	if ((m = customer_export(c->shop, uid, c->now, &result, &cause)) == NULL)
+		return cli_cause(c, cli_customer_exit(result), cause);
+	/* A look-up answers "who is this and what do they have"; the history is for export. */
+	json_object_del(m, "consent_history");
+	return cli_json(c, m, JSON_INDENT(2));
+}
+
+/* Options of `consent` beyond --customer. */
+struct cli_consent {
+	int		 purpose;	/* -1 for all */
+	enum consent_state state;
+	const char	*staff;
+	const char	*language;
+	int		 actions;
+};
+
+/* Collect --grant/--withdraw/--withdraw-all/--staff/--language. */
+static int
+cli_consent_opt(struct cli *c, int ch, char *value, void *arg)
+{
+	struct cli_consent	*cc = arg;
+
+	switch (ch) {
+	case 'g':
+	case 'w':
+		if ((cc->purpose = catalog_purpose_find(c->shop->catalog, value)) < 0)
+			return cli_error(c, CLI_EXIT_USAGE, "'%s' is not a purpose of the catalogue "
+			    "(see prefkiosk catalog)", value);
+		cc->state = ch == 'g' ? CONSENT_GIVEN : CONSENT_WITHDRAWN;
+		cc->actions++;
+		break;
+	case 'a':
+		cc->purpose = -1;
+		cc->state = CONSENT_WITHDRAWN;
+		cc->actions++;
+		break;
+	case 's':
+		cc->staff = value;
+		break;
+	case 'l':
+		cc->language = value;
+		break;
+	}
+	return CLI_EXIT_OK;
+}
+
+/* `consent --customer UID --grant P | --withdraw P | --withdraw-all [--staff S] [--language L]` */
+static int
+cli_consent(struct cli *c, int argc, char **argv)
+{
+	static const struct option extra[] = {
+		{ "grant", required_argument, NULL, 'g' },
+		{ "withdraw", required_argument, NULL, 'w' },
+		{ "withdraw-all", no_argument, NULL, 'a' },
+		{ "staff", required_argument, NULL, 's' },
+		{ "language", required_argument, NULL, 'l' },
+		{ NULL, 0, NULL, 0 }
+	};
+	static const char usage[] = "consent --customer UID --grant P | --withdraw P | "
+	    "--withdraw-all [--staff NAME] [--language L]";
+	struct cli_consent	 cc = { 0, CONSENT_NONE, NULL, NULL, 0 };
+	char			 uid[CUSTOMER_UID_LEN + 1], receipt[CONSENT_ID_LEN + 1];
+	char			*cause = NULL;
+	json_t			*m;
+	int			 rc, lang = 0, result;
+
+	rc = cli_member(c, argc, argv, false, uid, usage, NULL, extra, cli_consent_opt, &cc);
+	if (rc != CLI_EXIT_OK)
+		return rc;
+	if (cc.actions != 1)
+		return cli_error(c, CLI_EXIT_USAGE, "give exactly one of --grant, --withdraw, "
+		    "--withdraw-all; usage: prefkiosk %s", usage);
+	if (cc.language != NULL && (lang = config_language(c->shop->config, cc.language)) < 0)
+		return cli_error(c, CLI_EXIT_USAGE, "--language: '%s' is not configured",
+		    cc.language);
+	rc = customer_consent(c->shop, uid, cc.purpose, cc.state, CONSENT_REQUEST, cc.staff, lang,
+	    c->now, receipt, &cause);
+	if (rc != CUSTOMER_OK)
+		return cli_cause(c, cli_customer_exit(rc), cause);
+	if ((m = customer_export(c->shop, uid, c->now, &result, &cause)) == NULL)
+		return cli_cause(c, cli_customer_exit(result), cause);
+	return cli_json(c, json_pack("{s:s, s:s, s:O}", "customer", uid, "receipt", receipt,
+	    "consents", json_object_get(m, "consents")), JSON_COMPACT) |
+	    (json_decref(m), 0);
+}
+
+/* Options of `export`. */
+struct cli_export {
+	bool		 all;
+	int		 format;
+};
+
+/* Collect --all/--format. */
+static int
+cli_export_opt(struct cli *c, int ch, char *value, void *arg)
+{
+	struct cli_export	*ce = arg;
+
+	if (ch == 'A')
+		ce->all = true;
+	else if (ch == 'f' && (ce->format = export_format_parse(value)) < 0)
+		return cli_error(c, CLI_EXIT_USAGE, "--format: json, jsonl or csv");
+	return CLI_EXIT_OK;
+}
+
+/* `export --customer UID | --all [--format json|jsonl|csv]` */
+static int
+cli_export(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "customer", required_argument, NULL, 'u' },
+		{ "all", no_argument, NULL, 'A' },
+		{ "format", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 }
+	};
+	static const char usage[] = "export --customer UID | --all [--format json|jsonl|csv]";
+	struct cli_export	 ce = { false, -1 };
+	const char		*who = NULL;
+	char			*cause = NULL;
+	json_t			*m;
+	long			 n, damaged;
+	int			 ch, result, rc;
+
+	while ((ch = cli_getopt(c, argc, argv, "", opts, usage)) != -1) {
+		if (ch == -2)
+			return CLI_EXIT_USAGE;
+		if (ch == 'u')
+			who = optarg;
+		else if ((rc = cli_export_opt(c, ch, optarg, &ce)) != CLI_EXIT_OK)
+			return rc;
+	}
+	if (optind != argc || (who == NULL) == !ce.all)
+		return cli_error(c, CLI_EXIT_USAGE, "usage: prefkiosk %s", usage);
+	if (!ce.all) {
+		if (ce.format >= 0 && ce.format != EXPORT_JSON)
+			return cli_error(c, CLI_EXIT_USAGE, "one member is exported as json");
+		if (strlen(who) != CUSTOMER_UID_LEN)
+			return cli_error(c, CLI_EXIT_NOT_FOUND, "no member %s", who);
+		if ((m = customer_export(c->shop, who, c->now, &result, &cause)) == NULL)
+			return cli_cause(c, cli_customer_exit(result), cause);
+		return cli_json(c, m, JSON_INDENT(2));
+	}
+	if (ce.format == EXPORT_JSON)
+		return cli_error(c, CLI_EXIT_USAGE, "--all is exported as jsonl or csv");
+	n = export_all(c->shop, ce.format < 0 ? EXPORT_JSONL : (enum export_format)ce.format,
+	    c->out, c->now, &damaged, &cause);
+	if (n < 0)
+		return cli_cause(c, CLI_EXIT_RUNTIME, cause);
+	if (fflush(c->out) != 0)
+		return cli_error(c, CLI_EXIT_RUNTIME, "cannot write the export: %s",
+		    strerror(errno));
+	if (damaged > 0)
+		return cli_error(c, CLI_EXIT_RUNTIME, "%ld member(s) could not be read and were "
+		    "left out; run prefkiosk verify", damaged);
+	return CLI_EXIT_OK;
+}
+
+/* `erase --customer UID` */
+static int
+cli_erase(struct cli *c, int argc, char **argv)
+{
+	char	 uid[CUSTOMER_UID_LEN + 1], *cause = NULL;
+	int	 rc;
+
+	if ((rc = cli_member(c, argc, argv, false, uid, "erase --customer UID", NULL, NULL, NULL,
+	    NULL)) != CLI_EXIT_OK)
+		return rc;
+	if ((rc = customer_erase(c->shop, uid, CONSENT_REQUEST, c->now, &cause)) != CUSTOMER_OK)
+		return cli_cause(c, cli_customer_exit(rc), cause);
+	return cli_json(c, json_pack("{s:s, s:b}", "customer", uid, "erased", 1), JSON_COMPACT);
+}
+
+/* Print one verify problem on err. */
+static void
+cli_verify_report(const char *problem, void *arg)
+{
+	struct cli	*c = arg;
+
+	cli_error(c, CLI_EXIT_RUNTIME, "verify: %s", problem);
+}
+
+/* `verify` */
+static int
+cli_verify(struct cli *c, int argc, char **argv)
+{
+	json_t	*summary;
+	char	*cause = NULL;
+	int	 n;
+
+	(void)argv;
+	if (argc != 1)
+		return cli_error(c, CLI_EXIT_USAGE, "verify takes no arguments");
+	if ((n = admin_verify(c->shop, cli_verify_report, c, &summary, &cause)) < 0)
+		return cli_cause(c, CLI_EXIT_RUNTIME, cause);
+	cli_json(c, summary, JSON_COMPACT);
+	return n == 0 ? CLI_EXIT_OK : CLI_EXIT_RUNTIME;
+}
+
+/* `stats` */
+static int
+cli_stats(struct cli *c, int argc, char **argv)
+{
+	json_t	*o;
+	char	*cause = NULL;
+
+	(void)argv;
+	if (argc != 1)
+		return cli_error(c, CLI_EXIT_USAGE, "stats takes no arguments");
+	if ((o = admin_stats(c->shop, c->now, &cause)) == NULL)
+		return cli_cause(c, CLI_EXIT_RUNTIME, cause);
+	return cli_json(c, o, JSON_INDENT(2));
+}
+
+/* `purge [--dry-run]` */
+static int
+cli_purge(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 }
+	};
+	json_t	*o;
+	char	*cause = NULL;
+	bool	 dry = false;
+	int	 ch;
+
+	while ((ch = cli_getopt(c, argc, argv, "", opts, "purge [--dry-run]")) != -1) {
+		if (ch == -2)
+			return CLI_EXIT_USAGE;
+		dry = true;
+	}
+	if (optind != argc)
+		return cli_error(c, CLI_EXIT_USAGE, "usage: prefkiosk purge [--dry-run]");
+	if ((o = admin_purge(c->shop, c->now, dry, &cause)) == NULL)
+		return cli_cause(c, CLI_EXIT_RUNTIME, cause);
+	return cli_json(c, o, JSON_COMPACT);
+}
+
+/* A catalogue text in every configured language, as {"en": ..., "de": ...}. */
+static json_t *
+cli_text(const struct shop *s, const struct catalog_text *t)
+{
+	json_t	*o = json_object();
+	int	 i;
+
+	for (i = 0; i < s->config->nlanguages; i++)
+		json_object_set_new(o, s->config->languages[i], json_string(catalog_text_get(t, i)));
+	return o;
+}
+
+/* A list of strings as a JSON array. */
+static json_t *
+cli_strings(char *const *v, size_t n)
+{
+	json_t	*a = json_array();
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, json_string(v[i]));
+	return a;
+}
+
+/* `catalog`: the active catalogue as JSON. */
+static int
+cli_catalog(struct cli *c, int argc, char **argv)
+{
+	const struct catalog	*cat = c->shop->catalog;
+	json_t			*o, *a, *f;
+	size_t			 i, j;
+
+	(void)argv;
+	if (argc != 1)
+		return cli_error(c, CLI_EXIT_USAGE, "catalog takes no arguments");
+	o = json_object();
+	json_object_set_new(o, "languages", cli_strings(c->shop->config->languages,
+	    (size_t)c->shop->config->nlanguages));
+	a = json_array();
+	for (i = 0; i < cat->ncategories; i++)
+		json_array_append_new(a, json_pack("{s:s, s:o}", "id", cat->categories[i].id,
+		    "title", cli_text(c->shop, &cat->categories[i].title)));
+	json_object_set_new(o, "categories", a);
+	a = json_array();
+	for (i = 0; i < cat->ninterests; i++)
+		json_array_append_new(a, json_pack("{s:s, s:s, s:o}", "id", cat->interests[i].id,
+		    "category", cat->categories[cat->interests[i].category].id,
+		    "title", cli_text(c->shop, &cat->interests[i].title)));
+	json_object_set_new(o, "interests", a);
+	a = json_array();
+	for (i = 0; i < cat->nchannels; i++) {
+		const struct catalog_channel *ch = &cat->channels[i];
+		f = json_array();
+		for (j = 0; j < ch->nfrequencies; j++)
+			json_array_append_new(f, json_string(cat->frequencies[ch->frequencies[j]].id));
+		json_array_append_new(a, json_pack("{s:s, s:s, s:o, s:o}", "id", ch->id,
+		    "needs", contact_field_name(ch->needs), "frequencies", f,
+		    "title", cli_text(c->shop, &ch->title)));
+	}
+	json_object_set_new(o, "channels", a);
+	a = json_array();
+	for (i = 0; i < cat->npurposes; i++) {
+		const struct catalog_purpose *p = &cat->purposes[i];
+		json_array_append_new(a, json_pack("{s:s, s:b, s:b, s:s, s:o, s:o, s:i, s:i, s:o, "
+		    "s:o}", "id", p->id, "sensitive", p->sensitive, "third_party", p->third_party,
+		    "lawful_basis", p->lawful_basis, "data", cli_strings(p->data, p->ndata),
+		    "recipients", cli_strings(p->recipients, p->nrecipients),
+		    "retention_days", p->retention_days, "validity_days", p->validity_days,
+		    "title", cli_text(c->shop, &p->title),
+		    "description", cli_text(c->shop, &p->description)));
+	}
+	json_object_set_new(o, "purposes", a);
+	a = json_array();
+	for (i = 0; i < cat->nrewards; i++) {
+		const struct catalog_reward *r = &cat->rewards[i];
+		json_t *rw = json_pack("{s:s, s:s, s:i, s:s, s:i, s:i, s:b, s:o}", "id", r->id,
+		    "kind", catalog_reward_kind_name(r->kind), "value", r->value,
+		    "trigger", catalog_trigger_name(r->trigger), "validity_days", r->validity_days,
+		    "limit", r->limit, "incentive_notice", r->has_incentive,
+		    "title", cli_text(c->shop, &r->title));
+		if (r->trigger == CATALOG_TRIGGER_COMPLETION) {
+			json_object_set_new(rw, "interests", json_integer(r->min_interests));
+			json_object_set_new(rw, "categories", json_integer(r->min_categories));
+		}
+		if (r->trigger == CATALOG_TRIGGER_STAMP)
+			json_object_set_new(rw, "every", json_integer(r->every));
+		json_array_append_new(a, rw);
+	}
+	json_object_set_new(o, "rewards", a);
+	return cli_json(c, o, JSON_INDENT(2));
+}
+
+/* Read a PIN from the first line of in (wiped by the caller). */
+static int
+cli_read_pin(struct cli *c, char *pin, size_t size)
+{
+	size_t	len;
+
+	if (fgets(pin, (int)size, c->in) == NULL)
+		return cli_error(c, CLI_EXIT_USAGE, "no PIN on standard input");
+	len = strcspn(pin, "\r\n");
+	pin[len] = '\0';
+	return CLI_EXIT_OK;
+}
+
+/* A staff_result as an exit code, printing its reason. */
+static int
+cli_staff_exit(struct cli *c, int result, const char *name, char *cause)
+{
+	switch (result) {
+	case STAFF_OK:
+		free(cause);
+		return CLI_EXIT_OK;
+	case STAFF_NOT_FOUND:
+		free(cause);
+		return cli_error(c, CLI_EXIT_NOT_FOUND, "no staff member '%s'", name);
+	case STAFF_EXISTS:
+		free(cause);
+		return cli_error(c, CLI_EXIT_USAGE, "staff member '%s' already exists", name);
+	case STAFF_BAD_INPUT:
+		return cli_cause(c, CLI_EXIT_USAGE, cause);
+	case STAFF_WRONG_PIN:
+		free(cause);
+		return cli_error(c, CLI_EXIT_INVALID, "wrong PIN for '%s'", name);
+	case STAFF_LOCKED:
+		free(cause);
+		return cli_error(c, CLI_EXIT_LOCKED, "'%s' is locked out after too many wrong "
+		    "PINs; try again later", name);
+	default:
+		return cli_cause(c, CLI_EXIT_RUNTIME, cause);
+	}
+}
+
+/* Print one staff account as a JSON line. */
+static int
+cli_staff_print(const struct staff_info *si, void *arg)
+{
+	struct cli	*c = arg;
+	char		 when[21];
+	json_t		*o;
+
+	util_iso8601(si->created, when);
+	o = json_pack("{s:s, s:s, s:s, s:b}", "name", si->name, "role",
+	    staff_role_name(si->role), "created", when, "locked", si->locked_until > c->now);
+	json_dumpf(o, c->out, JSON_COMPACT);
+	fputc('\n', c->out);
+	json_decref(o);
+	return 0;
+}
+
+/* `staff add NAME --role R | list | remove NAME | verify NAME` (PINs on stdin) */
+static int
+cli_staff(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "role", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 }
+	};
+	static const char usage[] = "staff add NAME --role staff|admin | list | remove NAME | "
+	    "verify NAME (PINs on standard input)";
+	char		 pin[64], *cause = NULL;
+	const char	*verb, *name = NULL;
+	time_t		 until;
+	int		 ch, role = -1, rc, got;
+	enum staff_role	 r;
+
+	if (argc < 2)
+		return cli_error(c, CLI_EXIT_USAGE, "usage: prefkiosk %s", usage);
+	verb = argv[1];
+	argc--;
+	argv++;
+	while ((ch = cli_getopt(c, argc, argv, "", opts, usage)) != -1) {
+		if (ch == -2)
+			return CLI_EXIT_USAGE;
+		if ((role = staff_role_parse(optarg)) < 0)
+			return cli_error(c, CLI_EXIT_USAGE, "--role: staff or admin");
+	}
+	if (optind < argc)
+		name = argv[optind++];
+	if (optind != argc)
+		return cli_error(c, CLI_EXIT_USAGE, "usage: prefkiosk %s", usage);
+
+	if (strcmp(verb, "list") == 0 && name == NULL) {
+		if (staff_list(c->shop->store, cli_staff_print, c, &cause) != 0)
+			return cli_cause(c, CLI_EXIT_RUNTIME, cause);
+		return CLI_EXIT_OK;
+	}
+	if (name == NULL)
+		return cli_error(c, CLI_EXIT_USAGE, "usage: prefkiosk %s", usage);
+	if (strcmp(verb, "remove") == 0) {
+		rc = staff_remove(c->shop->store, name, &cause);
+		if (rc == STAFF_OK)
+			return cli_json(c, json_pack("{s:s, s:b}", "name", name, "removed", 1),
+			    JSON_COMPACT);
+		return cli_staff_exit(c, rc, name, cause);
+	}
+	if (strcmp(verb, "add") == 0) {
+		if (role < 0)
+			return cli_error(c, CLI_EXIT_USAGE, "staff add needs --role staff|admin");
+		if ((rc = cli_read_pin(c, pin, sizeof pin)) != CLI_EXIT_OK)
+			return rc;
+		rc = staff_add(c->shop->store, name, (enum staff_role)role, pin, c->now, &cause);
+		sodium_memzero(pin, sizeof pin);
+		if (rc == STAFF_OK)
+			return cli_json(c, json_pack("{s:s, s:s}", "name", name, "role",
+			    staff_role_name((enum staff_role)role)), JSON_COMPACT);
+		return cli_staff_exit(c, rc, name, cause);
+	}
+	if (strcmp(verb, "verify") == 0) {
+		if ((got = cli_read_pin(c, pin, sizeof pin)) != CLI_EXIT_OK)
+			return got;
+		rc = staff_verify(c->shop->store, name, pin, c->now,
+		    c->shop->config->staff_max_failures, c->shop->config->staff_lockout_minutes,
+		    &r, &until, &cause);
+		sodium_memzero(pin, sizeof pin);
+		if (rc == STAFF_OK)
+			return cli_json(c, json_pack("{s:s, s:s}", "name", name, "role",
+			    staff_role_name(r)), JSON_COMPACT);
+		return cli_staff_exit(c, rc, name, cause);
+	}
+	return cli_error(c, CLI_EXIT_USAGE, "unknown staff command '%s'; usage: prefkiosk %s",
+	    verb, usage);
+}
+
+/* `run`: the kiosk, from ui/ through the hooks. */
+static int
+cli_run(struct cli *c, int argc, char **argv)
+{
+	if (c->hooks == NULL || c->hooks->run == NULL)
+		return cli_error(c, CLI_EXIT_RUNTIME, "this build has no kiosk");
+	return c->hooks->run(c->shop, argc, argv, c->err);
+}
+
+static const struct cli_command cli_commands[] = {
+	{ "init", "init [--passphrase]", CLI_NEEDS_NOTHING, cli_init },
+	{ "run", "run", CLI_NEEDS_SHOP, cli_run },
+	{ "enroll", "enroll < enrolment.json", CLI_NEEDS_SHOP, cli_enroll },
+	{ "import", "import FILE.jsonl", CLI_NEEDS_SHOP, cli_import },
+	{ "lookup", "lookup --card N | --phone P | --email E", CLI_NEEDS_SHOP, cli_lookup },
+	{ "consent", "consent --customer UID --grant P | --withdraw P | --withdraw-all",
+	    CLI_NEEDS_SHOP, cli_consent },
+	{ "export", "export --customer UID | --all [--format json|jsonl|csv]", CLI_NEEDS_SHOP,
+	    cli_export },
+	{ "erase", "erase --customer UID", CLI_NEEDS_SHOP, cli_erase },
+	{ "verify", "verify", CLI_NEEDS_SHOP, cli_verify },
+	{ "stats", "stats", CLI_NEEDS_SHOP, cli_stats },
+	{ "purge", "purge [--dry-run]", CLI_NEEDS_SHOP, cli_purge },
+	{ "catalog", "catalog", CLI_NEEDS_CATALOG, cli_catalog },
+	{ "staff", "staff add NAME --role staff|admin | list | remove NAME | verify NAME",
+	    CLI_NEEDS_SHOP, cli_staff },
+};
+
+/* Print the usage of every command. */
+static int
+cli_usage(struct cli *c, int code)
+{
+	size_t	i;
+	FILE	*f = code == CLI_EXIT_OK ? c->out : c->err;
+
+	fputs("usage: prefkiosk [--db PATH] [--config DIR] [--key-file PATH] COMMAND ...\n", f);
+	for (i = 0; i < sizeof cli_commands / sizeof cli_commands[0]; i++)
+		fprintf(f, "  prefkiosk %s\n", cli_commands[i].usage);
+	return code;
+}
+
+/* Take the global options out of argv, wherever they stand; returns the new argc or -1. */
+static int
+cli_globals(struct cli *c, int argc, char **argv)
+{
+	static const struct { const char *name; size_t off; } globals[] = {
+		{ "--db", offsetof(struct shop_paths, db) },
+		{ "--config", offsetof(struct shop_paths, config) },
+		{ "--key-file", offsetof(struct shop_paths, key_file) },
+	};
+	int	i, j, n = 1;
+	size_t	k, len;
+
+	for (i = 1; i < argc; i++) {
+		for (k = 0; k < sizeof globals / sizeof globals[0]; k++) {
+			len = strlen(globals[k].name);
+			if (strncmp(argv[i], globals[k].name, len) == 0 &&
+			    (argv[i][len] == '\0' || argv[i][len] == '='))
+				break;
+		}
+		if (k == sizeof globals / sizeof globals[0]) {
+			argv[n++] = argv[i];
+			continue;
+		}
+		const char **slot = (const char **)((char *)&c->paths + globals[k].off);
+		if (argv[i][len] == '=')
+			*slot = argv[i] + len + 1;
+		else if (i + 1 < argc)
+			*slot = argv[++i];
+		else {
+			cli_error(c, CLI_EXIT_USAGE, "%s needs a value", globals[k].name);
+			return -1;
+		}
+		if (**slot == '\0') {
+			cli_error(c, CLI_EXIT_USAGE, "%s needs a value", globals[k].name);
+			return -1;
+		}
+	}
+	for (j = n; j < argc; j++)
+		argv[j] = NULL;
+	return n;
+}
+
+int
+cli_main(int argc, char **argv, const struct cli_hooks *hooks, FILE *in, FILE *out, FILE *err)
+{
+	struct cli			 c;
+	const struct cli_command	*cmd = NULL;
+	char				*cause = NULL, *run[] = { (char *)"run", NULL };
+	size_t				 i;
+	int				 code;
+
+	memset(&c, 0, sizeof c);
+	c.hooks = hooks;
+	c.in = in;
+	c.out = out;
+	c.err = err;
+	c.now = time(NULL);
+	shop_paths_default(&c.paths);
+	if ((argc = cli_globals(&c, argc, argv)) < 0)
+		return CLI_EXIT_USAGE;
+	if (argc < 2) {
+		argv = run;
+		argc = 1;
+	} else {
+		argv++;
+		argc--;
+	}
+	if (strcmp(argv[0], "help") == 0 || strcmp(argv[0], "--help") == 0 ||
+	    strcmp(argv[0], "-h") == 0)
+		return cli_usage(&c, CLI_EXIT_OK);
+	for (i = 0; i < sizeof cli_commands / sizeof cli_commands[0]; i++)
+		if (strcmp(argv[0], cli_commands[i].name) == 0)
+			cmd = &cli_commands[i];
+	if (cmd == NULL) {
+		cli_error(&c, CLI_EXIT_USAGE, "unknown command '%s'", argv[0]);
+		return cli_usage(&c, CLI_EXIT_USAGE);
+	}
+	if (vault_init() != 0)
+		return cli_error(&c, CLI_EXIT_RUNTIME, "cannot start libsodium");
+	if (cmd->needs == CLI_NEEDS_CATALOG)
+		c.shop = shop_open_catalog(&c.paths, &code, &cause);
+	else if (cmd->needs == CLI_NEEDS_SHOP)
+		c.shop = shop_open(&c.paths, &code, &cause);
+	if (cmd->needs != CLI_NEEDS_NOTHING && c.shop == NULL)
+		return cli_cause(&c, code, cause);
+	optind = 0;	/* glibc: a full reset of getopt for this argv */
+	code = cmd->exec(&c, argc, argv);
+	shop_close(c.shop);
+	return code;
+}

@@ -1,0 +1,57 @@
+/*
+ * config — the terminal's settings, read from <config>/prefkiosk.ini.
+ *
+ * Every setting is a row in one options table (section, key, type, default, min, max), so the
+ * parser, the defaults and the validation are the same code for all of them.  Unknown sections
+ * or keys, values out of range and over-long lines are refused with the file, the line and what
+ * to fix.  A loaded config is immutable; the catalogue (catalog.h) is read beside it.
+ */
+#ifndef PREFKIOSK_CONFIG_H
+#define PREFKIOSK_CONFIG_H
+
+#include <stdbool.h>
+
+#define CONFIG_MAX_LANGS	8
+
+struct config {
+	char	*dir;			/* the config directory, as given */
+	char	*assets_dir;		/* resolved against dir */
+
+	/* [store] */
+	char	*store_name;
+	char	*controller;		/* legal name of the data controller */
+	char	*controller_contact;	/* where customers exercise their rights */
+	char	*jurisdiction;		/* e.g. "EU-DE" */
+
+	/* [terminal] */
+	int	 terminal_id;		/* 0..4095, unique in a fleet */
+	char	*mode;			/* "kiosk" or "desk" */
+	int	 idle_timeout;		/* seconds before the idle warning */
+	int	 idle_warning;		/* seconds of countdown, at least 20 */
+
+	/* [locale] */
+	char	*languages[CONFIG_MAX_LANGS];	/* ISO 639-1 codes, first is the default */
+	int	 nlanguages;
+	char	*phone_country;		/* default calling code, digits only, e.g. "49" */
+
+	/* [printer] */
+	char	*printer_transport;	/* "none", "device", "file" or "command" */
+	char	*printer_target;
+
+	/* [retention] (days) */
+	int	 inactive_days;		/* members unseen this long are erased by purge */
+	int	 consent_validity_days;	/* default validity of a given consent */
+
+	/* [security] */
+	int	 staff_max_failures;	/* wrong PINs before lock-out */
+	int	 staff_lockout_minutes;
+};
+
+/* Read <dir>/prefkiosk.ini.  Returns NULL and sets *cause (caller frees) on any error. */
+struct config	*config_load(const char *dir, char **cause);
+void		 config_free(struct config *);
+
+/* Index of language code lang in the config, or -1. */
+int		 config_language(const struct config *, const char *lang);
+
+#endif

@@ -1,0 +1,90 @@
+/*
+ * consent — the consent records: append-only, MAC-chained, each pointing to the exact notice
+ * text that was shown.
+ *
+ * A record carries the fields of ISO/IEC TS 27560 (record and receipt id, subject, controller,
+ * purpose, personal-data categories, lawful basis, notice id + version + digest, language,
+ * method, staff, terminal, time, state, validity, jurisdiction, recipients, retention,
+ * withdrawal method) as canonical JSON.  Each record's MAC covers the previous record's MAC and
+ * its own body, under a key only the shop holds; a MAC of the chain's length and head kept in
+ * the meta table makes a deleted last record visible too.  The current state of a purpose is its
+ * latest record.  Every function that writes must run inside a store transaction.
+ */
+#ifndef PREFKIOSK_CONSENT_H
+#define PREFKIOSK_CONSENT_H
+
+#include <time.h>
+
+#include <jansson.h>
+
+#include "shop.h"
+
+#define CONSENT_ID_LEN	26	/* record and receipt ids: 16 random bytes in base32 */
+
+enum consent_state {
+	CONSENT_NONE = 0,	/* never asked */
+	CONSENT_GIVEN,
+	CONSENT_REFUSED,
+	CONSENT_WITHDRAWN,
+	CONSENT_EXPIRED,
+};
+
+enum consent_method {
+	CONSENT_KIOSK,		/* the customer at the kiosk */
+	CONSENT_ASSISTED,	/* at the kiosk, with a staff member's help (staff id recorded) */
+	CONSENT_IMPORT,		/* imported from another system */
+	CONSENT_REQUEST,	/* the customer's written or spoken request, entered by staff */
+	CONSENT_RETENTION,	/* expired by the retention rules */
+};
+
+struct consent_event {
+	const char		*subject;	/* pseudonymous customer uid */
+	int			 purpose;	/* catalogue index */
+	enum consent_state	 state;
+	enum consent_method	 method;
+	const char		*staff;		/* staff name for assisted/request, else NULL */
+	int			 language;	/* config language index of the notice shown */
+	const char		*receipt;	/* receipt id grouping one action's records */
+	time_t			 now;
+};
+
+/* The latest state of one purpose for a subject. */
+struct consent_current {
+	enum consent_state	 state;
+	time_t			 since;
+	time_t			 valid_until;	/* 0 when not given */
+	int			 notice_version;
+	unsigned char		 notice_digest[CATALOG_DIGEST_BYTES];
+	char			 language[8];
+};
+
+const char	*consent_state_name(enum consent_state);
+const char	*consent_method_name(enum consent_method);
+int		 consent_method_parse(const char *);	/* -1 when unknown */
+
+/* A new receipt id (CONSENT_ID_LEN + 1 bytes). */
+void		 consent_receipt_new(char *out);
+
+/* Append one record (inside a transaction); -1 and *cause. */
+int		 consent_record(struct shop *, const struct consent_event *, char **cause);
+
+/* The current state of a purpose for a subject; -1 and *cause on a store error. */
+int		 consent_current(struct shop *, const char *subject, int purpose,
+		     struct consent_current *, char **cause);
+
+/* Is the given consent current: given, not expired at now, and to the notice text shown now? */
+int		 consent_is_current(const struct shop *, const struct consent_current *, int purpose,
+		     time_t now);
+
+/* Every record of a subject, oldest first, as a JSON array of bodies (caller decrefs). */
+json_t		*consent_history(struct shop *, const char *subject, char **cause);
+
+/*
+ * Check the whole chain.  Calls report(problem, arg) once per problem found (a record edited,
+ * missing, reordered, or the head not matching) and returns the number of problems, or -1 and
+ * *cause when the store cannot be read.
+ */
+int		 consent_verify(struct shop *, void (*report)(const char *, void *), void *arg,
+		     char **cause);
+
+#endif

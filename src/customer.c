@@ -1,0 +1,1017 @@
+/*
+ * customer — members in the store.
+ *
+ * Columns sealed under the member's data key: name, email, phone, card, pin (an Argon2id hash),
+ * language, prefs (interests and channels as JSON of catalogue ids, so a reordered catalogue
+ * cannot change what a member chose).  An empty field is stored as NULL.  The blind indexes
+ * card_index, phone_index and email_index are unique: one member per card, phone and e-mail.
+ *
+ * Erasure sets the wrapped data key, the indexes and every sealed column to NULL with
+ * secure_delete on, then truncates the WAL: what stays is the pseudonymous uid, the consent
+ * records and the reward and visit counts, which are the shop's evidence.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "customer.h"
+#include "util.h"
+
+#define CUSTOMER_KEY_VERSION	1
+
+/* The sealed columns, in the order of struct customer_profile's strings. */
+enum customer_column {
+	CUSTOMER_COL_NAME,
+	CUSTOMER_COL_EMAIL,
+	CUSTOMER_COL_PHONE,
+	CUSTOMER_COL_CARD,
+	CUSTOMER_COL_PIN,
+	CUSTOMER_COL_LANGUAGE,
+	CUSTOMER_COL_PREFS,
+	CUSTOMER_NCOLUMNS
+};
+
+static const char *const customer_column_names[CUSTOMER_NCOLUMNS] = {
+	"name", "email", "phone", "card", "pin", "language", "prefs"
+};
+
+/* The blind-index kinds, as hashed (part of the store format). */
+static const char *const customer_index_kinds[] = {
+	[CONTACT_CARD] = "card",
+	[CONTACT_PHONE] = "phone",
+	[CONTACT_EMAIL] = "email",
+};
+
+struct customer_profile *
+customer_profile_new(void)
+{
+	struct customer_profile	*p = sodium_malloc(sizeof *p);
+	int			 i;
+
+	if (p == NULL)
+		abort();
+	memset(p, 0, sizeof *p);
+	for (i = 0; i < CUSTOMER_MAX_CHANNELS; i++)
+		p->channels[i] = CUSTOMER_NO_CHANNEL;
+	return p;
+}
+
+void
+customer_profile_free(struct customer_profile *p)
+{
+	sodium_free(p);		/* wipes; NULL is a no-op */
+}
+
+struct customer_enrolment *
+customer_enrolment_new(void)
+{
+	struct customer_enrolment	*e = sodium_malloc(sizeof *e);
+	int				 i;
+
+	if (e == NULL)
+		abort();
+	memset(e, 0, sizeof *e);
+	e->profile = customer_profile_new();
+	for (i = 0; i < CUSTOMER_MAX_PURPOSES; i++)
+		e->consents[i] = CONSENT_REFUSED;
+	e->method = CONSENT_KIOSK;
+	return e;
+}
+
+void
+customer_enrolment_free(struct customer_enrolment *e)
+{
+	if (e == NULL)
+		return;
+	customer_profile_free(e->profile);
+	sodium_free(e);
+}
+
+/* The plaintext string of a sealed text column, or NULL for prefs. */
+static char *
+customer_column_text(struct customer_profile *p, enum customer_column c)
+{
+	switch (c) {
+	case CUSTOMER_COL_NAME:		return p->name;
+	case CUSTOMER_COL_EMAIL:	return p->email;
+	case CUSTOMER_COL_PHONE:	return p->phone;
+	case CUSTOMER_COL_CARD:		return p->card;
+	case CUSTOMER_COL_PIN:		return p->pin_hash;
+	case CUSTOMER_COL_LANGUAGE:	return p->language;
+	default:			return NULL;
+	}
+}
+
+/* Capacity of a sealed text column's buffer. */
+static size_t
+customer_column_size(enum customer_column c)
+{
+	const struct customer_profile *p = NULL;
+
+	switch (c) {
+	case CUSTOMER_COL_PIN:		return sizeof p->pin_hash;
+	case CUSTOMER_COL_LANGUAGE:	return sizeof p->language;
+	default:			return sizeof p->name;
+	}
+}
+
+int
+customer_enrolment_check(const struct shop *s, const struct customer_enrolment *e, char **cause)
+{
+	const struct catalog		*cat = s->catalog;
+	const struct customer_profile	*p = e->profile;
+	bool				 uses_email = false, uses_phone = false;
+	size_t				 i, n;
+
+	if (cat->ninterests > CUSTOMER_MAX_INTERESTS || cat->nchannels > CUSTOMER_MAX_CHANNELS ||
+	    cat->npurposes > CUSTOMER_MAX_PURPOSES) {
+		util_fail(cause, "the catalogue is larger than prefkiosk supports");
+		return CUSTOMER_INVALID;
+	}
+	if (config_language(s->config, p->language) < 0) {
+		util_fail(cause, "language: '%s' is not one of the configured languages",
+		    p->language);
+		return CUSTOMER_INVALID;
+	}
+	for (i = 0; i < cat->nchannels; i++) {
+		if (p->channels[i] == CUSTOMER_NO_CHANNEL)
+			continue;
+		switch (cat->channels[i].needs) {
+		case CONTACT_EMAIL:
+			uses_email = true;
+			if (p->email[0] == '\0') {
+				util_fail(cause, "channels: '%s' needs an e-mail address",
+				    cat->channels[i].id);
+				return CUSTOMER_INVALID;
+			}
+			break;
+		case CONTACT_PHONE:
+			uses_phone = true;
+			if (p->phone[0] == '\0') {
+				util_fail(cause, "channels: '%s' needs a phone number",
+				    cat->channels[i].id);
+				return CUSTOMER_INVALID;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	n = strlen(e->pin);
+	if (n > 0) {
+		if (n < 4 || n > CUSTOMER_PIN_MAX || strspn(e->pin, "0123456789") != n) {
+			util_fail(cause, "pin: a PIN is 4 to %d digits", CUSTOMER_PIN_MAX);
+			return CUSTOMER_INVALID;
+		}
+		uses_phone = true;	/* phone + PIN signs in */
+	}
+	if (p->email[0] != '\0' && !uses_email) {
+		util_fail(cause, "email: no chosen channel uses an e-mail address; leave it out");
+		return CUSTOMER_INVALID;
+	}
+	if (p->phone[0] != '\0' && !uses_phone) {
+		util_fail(cause, "phone: no chosen channel uses a phone number, and without a PIN it "
+		    "cannot sign in; leave it out");
+		return CUSTOMER_INVALID;
+	}
+	if (e->method == CONSENT_ASSISTED && e->staff[0] == '\0') {
+		util_fail(cause, "staff: an assisted sign-up names the staff member");
+		return CUSTOMER_INVALID;
+	}
+	return CUSTOMER_OK;
+}
+
+/* The preferences as compact JSON of catalogue ids (caller frees). */
+static char *
+customer_prefs_dump(const struct shop *s, const struct customer_profile *p)
+{
+	const struct catalog	*cat = s->catalog;
+	json_t			*o = json_object(), *in = json_array(), *ch = json_object();
+	char			*text;
+	size_t			 i;
+
+	for (i = 0; i < cat->ninterests; i++)
+		if (p->interests[i])
+			json_array_append_new(in, json_string(cat->interests[i].id));
+	for (i = 0; i < cat->nchannels; i++) {
+		int f = p->channels[i];
+		if (f == CUSTOMER_NO_CHANNEL)
+			continue;
+		json_object_set_new(ch, cat->channels[i].id,
+		    f >= 0 ? json_string(cat->frequencies[f].id) : json_null());
+	}
+	json_object_set_new(o, "interests", in);
+	json_object_set_new(o, "channels", ch);
+	if ((text = json_dumps(o, JSON_COMPACT)) == NULL)
+		abort();
+	json_decref(o);
+	return text;
+}
+
+/* Read preferences back; ids the catalogue no longer has are dropped. */
+static int
+customer_prefs_load(const struct shop *s, struct customer_profile *p, const char *text)
+{
+	const struct catalog	*cat = s->catalog;
+	json_t			*o = json_loads(text, 0, NULL), *v;
+	const char		*key;
+	size_t			 i;
+	int			 idx;
+
+	if (o == NULL)
+		return -1;
+	json_array_foreach(json_object_get(o, "interests"), i, v) {
+		if (json_is_string(v) &&
+		    (idx = catalog_interest_find(cat, json_string_value(v))) >= 0)
+			p->interests[idx] = true;
+	}
+	json_object_foreach(json_object_get(o, "channels"), key, v) {
+		if ((idx = catalog_channel_find(cat, key)) < 0)
+			continue;
+		p->channels[idx] = CUSTOMER_NO_FREQUENCY;
+		if (json_is_string(v)) {
+			int f = catalog_frequency_find(cat, json_string_value(v));
+			if (f >= 0)
+				p->channels[idx] = f;
+		}
+	}
+	json_decref(o);
+	return 0;
+}
+
+/* A new card number: 11 random digits and a Luhn check digit. */
+static void
+customer_card_new(char out[13])
+{
+	int	i, sum = 0, d;
+
+	for (i = 0; i < 11; i++)
+		out[i] = (char)('0' + randombytes_uniform(10));
+	out[0] = (char)('1' + randombytes_uniform(9));	/* no leading zero */
+	for (i = 10; i >= 0; i--) {
+		d = out[i] - '0';
+		if ((10 - i) % 2 == 0) {	/* every second digit from the right of the body */
+			d *= 2;
+			if (d > 9)
+				d -= 9;
+		}
+		sum += d;
+	}
+	out[11] = (char)('0' + (10 - sum % 10) % 10);
+	out[12] = '\0';
+}
+
+/* Is this blind index already a member's?  1 yes, 0 no, -1 error. */
+static int
+customer_index_taken(struct shop *s, enum contact_field f, const unsigned char *idx)
+{
+	static const char *const sql[] = {
+		[CONTACT_CARD] = "SELECT 1 FROM customers WHERE card_index = ?1",
+		[CONTACT_PHONE] = "SELECT 1 FROM customers WHERE phone_index = ?1",
+		[CONTACT_EMAIL] = "SELECT 1 FROM customers WHERE email_index = ?1",
+	};
+	sqlite3_stmt	*stmt = store_prepare(s->store, sql[f]);
+	int		 rc;
+
+	sqlite3_bind_blob(stmt, 1, idx, VAULT_INDEX_BYTES, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Bind a sealed copy of text (or NULL when empty) to parameter i. */
+static void
+customer_bind_sealed(sqlite3_stmt *stmt, int i, const unsigned char *dk, const char *uid,
+    const char *column, const char *text)
+{
+	size_t		 len = strlen(text);
+	unsigned char	*buf;
+
+	if (len == 0) {
+		sqlite3_bind_null(stmt, i);
+		return;
+	}
+	buf = util_xmalloc(len + VAULT_SEAL_OVERHEAD);
+	vault_seal(dk, "customers", column, uid, CUSTOMER_KEY_VERSION, text, len, buf);
+	sqlite3_bind_blob(stmt, i, buf, (int)(len + VAULT_SEAL_OVERHEAD), free);
+}
+
+int
+customer_enroll_locked(struct shop *s, struct customer_enrolment *e, time_t now, char *uid,
+    char *receipt, char **cause)
+{
+	static const enum contact_field indexed[] = { CONTACT_CARD, CONTACT_PHONE, CONTACT_EMAIL };
+	struct customer_profile	*p = e->profile;
+	unsigned char		 idx[3][VAULT_INDEX_BYTES], wrapped[VAULT_WRAPPED_BYTES];
+	const char		*values[3];
+	unsigned char		*dk = NULL;
+	sqlite3_stmt		*stmt;
+	struct consent_event	 ev;
+	char			*prefs = NULL;
+	int			 rc, lang, i, tries;
+	size_t			 j;
+
+	if ((rc = customer_enrolment_check(s, e, cause)) != CUSTOMER_OK)
+		return rc;
+	lang = config_language(s->config, p->language);
+	if (e->pin[0] != '\0' && p->pin_hash[0] == '\0' && vault_pin_hash(e->pin, p->pin_hash) != 0)
+		return util_fail(cause, "out of memory while hashing the PIN");
+	if ((dk = vault_datakey_new()) == NULL)
+		return util_fail(cause, "out of memory");
+	vault_random_id(uid, 10);
+	consent_receipt_new(receipt);
+	vault_datakey_wrap(s->vault, dk, uid, CUSTOMER_KEY_VERSION, wrapped);
+	prefs = customer_prefs_dump(s, p);
+
+	rc = CUSTOMER_ERROR;
+	for (tries = 0; p->card[0] == '\0' && tries < 100; tries++) {
+		char card[13];
+		customer_card_new(card);
+		vault_blind_index(s->vault, "card", card, idx[0]);
+		if ((i = customer_index_taken(s, CONTACT_CARD, idx[0])) < 0)
+			goto fail;
+		if (i == 0)
+			memcpy(p->card, card, sizeof card);
+	}
+	values[0] = p->card;
+	values[1] = p->phone;
+	values[2] = p->email;
+	for (i = 0; i < 3; i++) {
+		if (values[i][0] == '\0')
+			continue;
+		vault_blind_index(s->vault, customer_index_kinds[indexed[i]], values[i], idx[i]);
+		switch (customer_index_taken(s, indexed[i], idx[i])) {
+		case 0:
+			break;
+		case 1:
+			util_fail(cause, "%s: another member already has this %s",
+			    contact_field_name(indexed[i]),
+			    indexed[i] == CONTACT_EMAIL ? "e-mail address" :
+			    indexed[i] == CONTACT_PHONE ? "phone number" : "card number");
+			rc = CUSTOMER_INVALID;
+			goto out;
+		default:
+			goto fail;
+		}
+	}
+
+	stmt = store_prepare(s->store,
+	    "INSERT INTO customers (uid, key_version, data_key, card_index, phone_index,"
+	    " email_index, name, email, phone, card, pin, language, prefs, created, last_seen)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)");
+	sqlite3_bind_text(stmt, 1, uid, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 2, CUSTOMER_KEY_VERSION);
+	sqlite3_bind_blob(stmt, 3, wrapped, sizeof wrapped, SQLITE_STATIC);
+	for (i = 0; i < 3; i++)
+		if (values[i][0] != '\0')
+			sqlite3_bind_blob(stmt, 4 + i, idx[i], VAULT_INDEX_BYTES, SQLITE_STATIC);
+	for (i = 0; i < CUSTOMER_COL_PREFS; i++)
+		customer_bind_sealed(stmt, 7 + i, dk, uid, customer_column_names[i],
+		    customer_column_text(p, (enum customer_column)i));
+	customer_bind_sealed(stmt, 7 + CUSTOMER_COL_PREFS, dk, uid, "prefs", prefs);
+	sqlite3_bind_int64(stmt, 14, (sqlite3_int64)now);
+	if (sqlite3_step(stmt) != SQLITE_DONE) {
+		store_fail(s->store, cause, "cannot enrol");
+		sqlite3_reset(stmt);
+		sqlite3_clear_bindings(stmt);
+		goto out;
+	}
+	sqlite3_reset(stmt);
+	sqlite3_clear_bindings(stmt);	/* frees the sealed copies now */
+	rc = CUSTOMER_ERROR;
+
+	memset(&ev, 0, sizeof ev);
+	ev.subject = uid;
+	ev.method = e->method;
+	ev.staff = e->staff[0] != '\0' ? e->staff : NULL;
+	ev.language = lang;
+	ev.receipt = receipt;
+	ev.now = now;
+	for (j = 0; j < s->catalog->npurposes; j++) {
+		ev.purpose = (int)j;
+		ev.state = e->consents[j] == CONSENT_GIVEN ? CONSENT_GIVEN : CONSENT_REFUSED;
+		if (consent_record(s, &ev, cause) != 0)
+			goto out;
+	}
+	rc = CUSTOMER_OK;
+	goto out;
+fail:
+	store_fail(s->store, cause, "cannot enrol");
+	rc = CUSTOMER_ERROR;
+out:
+	vault_datakey_free(dk);
+	if (prefs != NULL) {
+		sodium_memzero(prefs, strlen(prefs));
+		free(prefs);
+	}
+	return rc;
+}
+
+int
+customer_enroll(struct shop *s, struct customer_enrolment *e, time_t now, char *uid,
+    char *receipt, char **cause)
+{
+	int	rc;
+
+	/* Check first, so that bad input never waits for the write lock. */
+	if ((rc = customer_enrolment_check(s, e, cause)) != CUSTOMER_OK)
+		return rc;
+	/* The slow Argon2id hash happens before the write lock is taken. */
+	if (e->pin[0] != '\0' && vault_pin_hash(e->pin, e->profile->pin_hash) != 0)
+		return util_fail(cause, "out of memory while hashing the PIN");
+	if (store_begin(s->store, cause) != 0)
+		return CUSTOMER_ERROR;
+	if ((rc = customer_enroll_locked(s, e, now, uid, receipt, cause)) != CUSTOMER_OK) {
+		store_rollback(s->store);
+		return rc;
+	}
+	return store_commit(s->store, cause) == 0 ? CUSTOMER_OK : CUSTOMER_ERROR;
+}
+
+int
+customer_find(struct shop *s, enum contact_field f, const char *value, char *uid, char **cause)
+{
+	static const char *const sql[] = {
+		[CONTACT_CARD] = "SELECT uid FROM customers WHERE card_index = ?1",
+		[CONTACT_PHONE] = "SELECT uid FROM customers WHERE phone_index = ?1",
+		[CONTACT_EMAIL] = "SELECT uid FROM customers WHERE email_index = ?1",
+	};
+	unsigned char	 idx[VAULT_INDEX_BYTES];
+	char		 normal[CONTACT_MAX + 1];
+	const char	*why;
+	sqlite3_stmt	*stmt;
+	int		 rc;
+
+	if (f != CONTACT_CARD && f != CONTACT_PHONE && f != CONTACT_EMAIL)
+		abort();
+	if (contact_normalize(f, value, s->config->phone_country, normal, &why) != 0) {
+		util_fail(cause, "%s: %s", contact_field_name(f), why);
+		return CUSTOMER_INVALID;
+	}
+	vault_blind_index(s->vault, customer_index_kinds[f], normal, idx);
+	sodium_memzero(normal, sizeof normal);
+	stmt = store_prepare(s->store, sql[f]);
+	sqlite3_bind_blob(stmt, 1, idx, sizeof idx, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		snprintf(uid, CUSTOMER_UID_LEN + 1, "%s", sqlite3_column_text(stmt, 0));
+	sqlite3_reset(stmt);
+	if (rc == SQLITE_ROW)
+		return CUSTOMER_OK;
+	if (rc == SQLITE_DONE) {
+		util_fail(cause, "no member has this %s", contact_field_name(f));
+		return CUSTOMER_NOT_FOUND;
+	}
+	return store_fail(s->store, cause, "cannot look the member up");
+}
+
+int
+customer_load(struct shop *s, const char *uid, struct customer_profile **out, char **cause)
+{
+	sqlite3_stmt		*stmt = store_prepare(s->store,
+	    "SELECT key_version, data_key, name, email, phone, card, pin, language, prefs"
+	    " FROM customers WHERE uid = ?1");
+	struct customer_profile	*p = NULL;
+	unsigned char		*dk = NULL;
+	char			*prefs = NULL;
+	uint32_t		 keyver;
+	int			 rc, i;
+
+	*out = NULL;
+	sqlite3_bind_text(stmt, 1, uid, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_DONE || (rc == SQLITE_ROW && sqlite3_column_type(stmt, 1) == SQLITE_NULL)) {
+		sqlite3_reset(stmt);
+		util_fail(cause, "no member %s (unknown, or erased)", uid);
+		return CUSTOMER_NOT_FOUND;
+	}
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(stmt);
+		return store_fail(s->store, cause, "cannot read the member");
+	}
+	keyver = (uint32_t)sqlite3_column_int(stmt, 0);
+	dk = vault_datakey_unwrap(s->vault, sqlite3_column_blob(stmt, 1),
+	    (size_t)sqlite3_column_bytes(stmt, 1), uid, keyver);
+	if (dk == NULL) {
+		util_fail(cause, "member %s: the data key does not open (damaged or tampered); "
+		    "run prefkiosk verify", uid);
+		rc = CUSTOMER_DAMAGED;
+		goto out;
+	}
+	p = customer_profile_new();
+	for (i = 0; i < CUSTOMER_NCOLUMNS; i++) {
+		const unsigned char *blob = sqlite3_column_blob(stmt, 2 + i);
+		size_t len = (size_t)sqlite3_column_bytes(stmt, 2 + i);
+		char *dst;
+		size_t cap;
+
+		if (blob == NULL)
+			continue;
+		if (i == CUSTOMER_COL_PREFS) {
+			cap = len;
+			dst = prefs = sodium_malloc(cap + 1);
+			if (prefs == NULL)
+				abort();
+		} else {
+			dst = customer_column_text(p, (enum customer_column)i);
+			cap = customer_column_size((enum customer_column)i) - 1;
+		}
+		if (len < VAULT_SEAL_OVERHEAD || len - VAULT_SEAL_OVERHEAD > cap ||
+		    vault_unseal(dk, "customers", customer_column_names[i], uid, keyver, blob, len,
+		    dst) != 0) {
+			util_fail(cause, "member %s: the sealed field '%s' does not open (damaged or "
+			    "tampered); run prefkiosk verify", uid, customer_column_names[i]);
+			rc = CUSTOMER_DAMAGED;
+			goto out;
+		}
+		dst[len - VAULT_SEAL_OVERHEAD] = '\0';
+	}
+	if (prefs != NULL && customer_prefs_load(s, p, prefs) != 0) {
+		util_fail(cause, "member %s: the preferences are damaged", uid);
+		rc = CUSTOMER_DAMAGED;
+		goto out;
+	}
+	*out = p;
+	p = NULL;
+	rc = CUSTOMER_OK;
+out:
+	sqlite3_reset(stmt);
+	customer_profile_free(p);
+	vault_datakey_free(dk);
+	sodium_free(prefs);
+	return rc;
+}
+
+/* Is there a live (not erased) member with this uid?  1, 0, -1. */
+static int
+customer_exists(struct shop *s, const char *uid)
+{
+	sqlite3_stmt	*stmt = store_prepare(s->store,
+	    "SELECT 1 FROM customers WHERE uid = ?1 AND erased IS NULL");
+	int		 rc;
+
+	sqlite3_bind_text(stmt, 1, uid, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Record new states in an open transaction: one purpose, or every given one (purpose -1). */
+static int
+customer_consent_locked(struct shop *s, const char *uid, int purpose, enum consent_state state,
+    enum consent_method method, const char *staff, int language, time_t now,
+    const char *receipt, char **cause)
+{
+	struct consent_event	ev;
+	struct consent_current	cur;
+	size_t			i;
+
+	memset(&ev, 0, sizeof ev);
+	ev.subject = uid;
+	ev.state = state;
+	ev.method = method;
+	ev.staff = staff;
+	ev.language = language;
+	ev.receipt = receipt;
+	ev.now = now;
+	for (i = 0; i < s->catalog->npurposes; i++) {
+		if (purpose >= 0 && (int)i != purpose)
+			continue;
+		if (purpose < 0) {
+			if (consent_current(s, uid, (int)i, &cur, cause) != 0)
+				return -1;
+			if (cur.state != CONSENT_GIVEN)
+				continue;
+		}
+		ev.purpose = (int)i;
+		if (consent_record(s, &ev, cause) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+customer_consent(struct shop *s, const char *uid, int purpose, enum consent_state state,
+    enum consent_method method, const char *staff, int language, time_t now, char *receipt,
+    char **cause)
+{
+	sqlite3_stmt	*stmt;
+
+	if (state != CONSENT_GIVEN && state != CONSENT_WITHDRAWN)
+		abort();
+	consent_receipt_new(receipt);
+	if (store_begin(s->store, cause) != 0)
+		return CUSTOMER_ERROR;
+	switch (customer_exists(s, uid)) {
+	case 1:
+		break;
+	case 0:
+		store_rollback(s->store);
+		util_fail(cause, "no member %s (unknown, or erased)", uid);
+		return CUSTOMER_NOT_FOUND;
+	default:
+		store_fail(s->store, cause, "cannot read the member");
+		store_rollback(s->store);
+		return CUSTOMER_ERROR;
+	}
+	if (customer_consent_locked(s, uid, purpose, state, method, staff, language, now, receipt,
+	    cause) != 0) {
+		store_rollback(s->store);
+		return CUSTOMER_ERROR;
+	}
+	stmt = store_prepare(s->store, "UPDATE customers SET last_seen = ?2 WHERE uid = ?1");
+	sqlite3_bind_text(stmt, 1, uid, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)now);
+	if (sqlite3_step(stmt) != SQLITE_DONE) {
+		sqlite3_reset(stmt);
+		store_fail(s->store, cause, "cannot record the consent");
+		store_rollback(s->store);
+		return CUSTOMER_ERROR;
+	}
+	sqlite3_reset(stmt);
+	return store_commit(s->store, cause) == 0 ? CUSTOMER_OK : CUSTOMER_ERROR;
+}
+
+int
+customer_erase(struct shop *s, const char *uid, enum consent_method method, time_t now,
+    char **cause)
+{
+	char		 receipt[CONSENT_ID_LEN + 1];
+	sqlite3_stmt	*stmt;
+	int		 rc;
+
+	consent_receipt_new(receipt);
+	if (store_begin(s->store, cause) != 0)
+		return CUSTOMER_ERROR;
+	switch (customer_exists(s, uid)) {
+	case 1:
+		break;
+	case 0:
+		store_rollback(s->store);
+		util_fail(cause, "no member %s (unknown, or already erased)", uid);
+		return CUSTOMER_NOT_FOUND;
+	default:
+		goto fail;
+	}
+	/* The withdrawals are recorded in the first configured language: the member is gone. */
+	if (customer_consent_locked(s, uid, -1, CONSENT_WITHDRAWN, method, NULL, 0, now, receipt,
+	    cause) != 0) {
+		store_rollback(s->store);
+		return CUSTOMER_ERROR;
+	}
+	stmt = store_prepare(s->store,
+	    "UPDATE customers SET data_key = NULL, card_index = NULL, phone_index = NULL,"
+	    " email_index = NULL, name = NULL, email = NULL, phone = NULL, card = NULL,"
+	    " pin = NULL, language = NULL, prefs = NULL, erased = ?2 WHERE uid = ?1");
+	sqlite3_bind_text(stmt, 1, uid, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)now);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	stmt = store_prepare(s->store,
+	    "UPDATE rewards SET state = 'revoked' WHERE customer ="
+	    " (SELECT id FROM customers WHERE uid = ?1) AND state = 'issued'");
+	sqlite3_bind_text(stmt, 1, uid, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	if (store_commit(s->store, cause) != 0)
+		return CUSTOMER_ERROR;
+	/* The key is gone, so the old pages are unreadable; truncating the WAL removes them. A
+	 * reader holding an old snapshot can delay this; the next checkpoint finishes it. */
+	store_checkpoint(s->store, NULL);
+	return CUSTOMER_OK;
+fail:
+	store_fail(s->store, cause, "cannot erase the member");
+	store_rollback(s->store);
+	return CUSTOMER_ERROR;
+}
+
+json_t *
+customer_profile_json(const struct shop *s, const struct customer_profile *p)
+{
+	const struct catalog	*cat = s->catalog;
+	json_t			*o = json_object(), *in = json_array(), *ch = json_array();
+	size_t			 i;
+
+	json_object_set_new(o, "name", p->name[0] ? json_string(p->name) : json_null());
+	json_object_set_new(o, "email", p->email[0] ? json_string(p->email) : json_null());
+	json_object_set_new(o, "phone", p->phone[0] ? json_string(p->phone) : json_null());
+	json_object_set_new(o, "card", p->card[0] ? json_string(p->card) : json_null());
+	json_object_set_new(o, "language", json_string(p->language));
+	json_object_set_new(o, "pin", json_boolean(p->pin_hash[0] != '\0'));
+	for (i = 0; i < cat->ninterests; i++)
+		if (p->interests[i])
+			json_array_append_new(in, json_string(cat->interests[i].id));
+	for (i = 0; i < cat->nchannels; i++) {
+		int f = p->channels[i];
+		if (f == CUSTOMER_NO_CHANNEL)
+			continue;
+		json_array_append_new(ch, json_pack("{s:s, s:o}", "id", cat->channels[i].id,
+		    "frequency", f >= 0 ? json_string(cat->frequencies[f].id) : json_null()));
+	}
+	json_object_set_new(o, "interests", in);
+	json_object_set_new(o, "channels", ch);
+	return o;
+}
+
+/* The current state of every purpose, as {"purpose": {"state", "since", ...}}. */
+static json_t *
+customer_consents_json(struct shop *s, const char *uid, time_t now, char **cause)
+{
+	struct consent_current	 cur;
+	json_t			*o = json_object();
+	char			 when[21];
+	size_t			 i;
+
+	for (i = 0; i < s->catalog->npurposes; i++) {
+		json_t *c;
+		if (consent_current(s, uid, (int)i, &cur, cause) != 0) {
+			json_decref(o);
+			return NULL;
+		}
+		c = json_pack("{s:s}", "state", consent_state_name(cur.state));
+		if (cur.state != CONSENT_NONE) {
+			util_iso8601(cur.since, when);
+			json_object_set_new(c, "since", json_string(when));
+			json_object_set_new(c, "notice_version", json_integer(cur.notice_version));
+		}
+		if (cur.state == CONSENT_GIVEN) {
+			util_iso8601(cur.valid_until, when);
+			json_object_set_new(c, "valid_until", json_string(when));
+			json_object_set_new(c, "current",
+			    json_boolean(consent_is_current(s, &cur, (int)i, now)));
+		}
+		json_object_set_new(o, s->catalog->purposes[i].id, c);
+	}
+	return o;
+}
+
+json_t *
+customer_export(struct shop *s, const char *uid, time_t now, int *result, char **cause)
+{
+	struct customer_profile	*p = NULL;
+	sqlite3_stmt		*stmt;
+	json_t			*o = NULL, *consents, *history, *rewards, *visits;
+	char			 when[21], day[11];
+	int			 rc;
+
+	if ((*result = customer_load(s, uid, &p, cause)) != CUSTOMER_OK)
+		return NULL;
+	*result = CUSTOMER_ERROR;
+	o = json_object();
+	json_object_set_new(o, "customer", json_string(uid));
+	stmt = store_prepare(s->store, "SELECT created, last_seen FROM customers WHERE uid = ?1");
+	sqlite3_bind_text(stmt, 1, uid, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		util_iso8601((time_t)sqlite3_column_int64(stmt, 0), when);
+		json_object_set_new(o, "member_since", json_string(when));
+		util_iso8601((time_t)sqlite3_column_int64(stmt, 1), when);
+		json_object_set_new(o, "last_seen", json_string(when));
+	}
+	sqlite3_reset(stmt);
+	json_object_set_new(o, "profile", customer_profile_json(s, p));
+	if ((consents = customer_consents_json(s, uid, now, cause)) == NULL)
+		goto fail;
+	json_object_set_new(o, "consents", consents);
+	if ((history = consent_history(s, uid, cause)) == NULL)
+		goto fail;
+	json_object_set_new(o, "consent_history", history);
+
+	rewards = json_array();
+	json_object_set_new(o, "rewards", rewards);
+	stmt = store_prepare(s->store,
+	    "SELECT r.rule, r.code, r.issued, r.expires, r.state, r.redeemed_at, r.redeemed_till"
+	    " FROM rewards r JOIN customers c ON c.id = r.customer WHERE c.uid = ?1"
+	    " ORDER BY r.id");
+	sqlite3_bind_text(stmt, 1, uid, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		json_t *r = json_object();
+		json_object_set_new(r, "rule", json_string((const char *)sqlite3_column_text(stmt, 0)));
+		json_object_set_new(r, "code", json_string((const char *)sqlite3_column_text(stmt, 1)));
+		util_iso8601((time_t)sqlite3_column_int64(stmt, 2), when);
+		json_object_set_new(r, "issued", json_string(when));
+		util_day((time_t)sqlite3_column_int64(stmt, 3), day);
+		json_object_set_new(r, "expires", json_string(day));
+		json_object_set_new(r, "state", json_string((const char *)sqlite3_column_text(stmt, 4)));
+		if (sqlite3_column_type(stmt, 5) != SQLITE_NULL) {
+			util_iso8601((time_t)sqlite3_column_int64(stmt, 5), when);
+			json_object_set_new(r, "redeemed_at", json_string(when));
+			json_object_set_new(r, "redeemed_till",
+			    json_string((const char *)sqlite3_column_text(stmt, 6)));
+		}
+		json_array_append_new(rewards, r);
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		goto store;
+
+	visits = json_array();
+	json_object_set_new(o, "visits", visits);
+	stmt = store_prepare(s->store,
+	    "SELECT v.time, v.terminal FROM visits v JOIN customers c ON c.id = v.customer"
+	    " WHERE c.uid = ?1 ORDER BY v.id");
+	sqlite3_bind_text(stmt, 1, uid, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		util_iso8601((time_t)sqlite3_column_int64(stmt, 0), when);
+		json_array_append_new(visits, json_pack("{s:s, s:i}", "time", when, "terminal",
+		    sqlite3_column_int(stmt, 1)));
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		goto store;
+	customer_profile_free(p);
+	*result = CUSTOMER_OK;
+	return o;
+store:
+	store_fail(s->store, cause, "cannot read the member");
+fail:
+	customer_profile_free(p);
+	json_decref(o);
+	return NULL;
+}
+
+/* The keys an enrolment document may have. */
+static const char *const customer_json_keys[] = {
+	"card", "name", "email", "phone", "language", "pin", "interests", "channels", "consents",
+	"method", "staff",
+};
+
+/* Normalise one optional contact field from the document into dst. */
+static int
+customer_json_contact(const struct shop *s, json_t *doc, const char *key, enum contact_field f,
+    char *dst, char **cause)
+{
+	json_t		*v = json_object_get(doc, key);
+	const char	*why;
+
+	if (v == NULL || json_is_null(v))
+		return CUSTOMER_OK;
+	if (!json_is_string(v)) {
+		util_fail(cause, "%s: must be a string", key);
+		return CUSTOMER_INVALID;
+	}
+	if (json_string_length(v) == 0)
+		return CUSTOMER_OK;
+	if (contact_normalize(f, json_string_value(v), s->config->phone_country, dst, &why) != 0) {
+		util_fail(cause, "%s: %s", key, why);
+		return CUSTOMER_INVALID;
+	}
+	return CUSTOMER_OK;
+}
+
+/* "channels": ["email", ...] (each at its first frequency) or {"email": "monthly", ...}. */
+static int
+customer_json_channels(const struct shop *s, json_t *v, struct customer_profile *p, char **cause)
+{
+	const struct catalog	*cat = s->catalog;
+	const char		*key;
+	json_t			*item;
+	size_t			 i;
+	int			 c, f;
+
+	if (v == NULL)
+		return CUSTOMER_OK;
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, item) {
+			if (!json_is_string(item) ||
+			    (c = catalog_channel_find(cat, json_string_value(item))) < 0) {
+				util_fail(cause, "channels: '%s' is not a channel of the catalogue",
+				    json_is_string(item) ? json_string_value(item) : "?");
+				return CUSTOMER_INVALID;
+			}
+			p->channels[c] = cat->channels[c].nfrequencies > 0 ?
+			    (int)cat->channels[c].frequencies[0] : CUSTOMER_NO_FREQUENCY;
+		}
+		return CUSTOMER_OK;
+	}
+	if (!json_is_object(v)) {
+		util_fail(cause, "channels: must be a list of channel ids, or an object of channel "
+		    "id to frequency");
+		return CUSTOMER_INVALID;
+	}
+	json_object_foreach(v, key, item) {
+		if ((c = catalog_channel_find(cat, key)) < 0) {
+			util_fail(cause, "channels: '%s' is not a channel of the catalogue", key);
+			return CUSTOMER_INVALID;
+		}
+		if (cat->channels[c].nfrequencies == 0 && json_is_null(item)) {
+			p->channels[c] = CUSTOMER_NO_FREQUENCY;
+			continue;
+		}
+		f = json_is_string(item) ? catalog_frequency_find(cat, json_string_value(item)) : -1;
+		for (i = 0; f >= 0 && i < cat->channels[c].nfrequencies; i++)
+			if ((int)cat->channels[c].frequencies[i] == f)
+				break;
+		if (f < 0 || i == cat->channels[c].nfrequencies) {
+			util_fail(cause, "channels: '%s' has no such frequency", key);
+			return CUSTOMER_INVALID;
+		}
+		p->channels[c] = f;
+	}
+	return CUSTOMER_OK;
+}
+
+int
+customer_enrolment_from_json(const struct shop *s, json_t *doc, bool import,
+    struct customer_enrolment *e, char **cause)
+{
+	const struct catalog	*cat = s->catalog;
+	struct customer_profile	*p = e->profile;
+	const char		*key, *str;
+	json_t			*v, *item;
+	size_t			 i, k;
+	int			 rc, idx;
+
+	if (!json_is_object(doc)) {
+		util_fail(cause, "the enrolment must be a JSON object");
+		return CUSTOMER_INVALID;
+	}
+	json_object_foreach(doc, key, v) {
+		for (k = 0; k < sizeof customer_json_keys / sizeof customer_json_keys[0]; k++)
+			if (strcmp(key, customer_json_keys[k]) == 0)
+				break;
+		if (k == sizeof customer_json_keys / sizeof customer_json_keys[0]) {
+			util_fail(cause, "unknown key '%s'", key);
+			return CUSTOMER_INVALID;
+		}
+	}
+	if ((v = json_object_get(doc, "language")) == NULL || !json_is_string(v)) {
+		util_fail(cause, "language: required, one of the configured languages");
+		return CUSTOMER_INVALID;
+	}
+	snprintf(p->language, sizeof p->language, "%s", json_string_value(v));
+	if ((rc = customer_json_contact(s, doc, "card", CONTACT_CARD, p->card, cause)) != 0 ||
+	    (rc = customer_json_contact(s, doc, "name", CONTACT_NAME, p->name, cause)) != 0 ||
+	    (rc = customer_json_contact(s, doc, "email", CONTACT_EMAIL, p->email, cause)) != 0 ||
+	    (rc = customer_json_contact(s, doc, "phone", CONTACT_PHONE, p->phone, cause)) != 0)
+		return rc;
+	if ((v = json_object_get(doc, "pin")) != NULL && !json_is_null(v)) {
+		if (!json_is_string(v) || json_string_length(v) > CUSTOMER_PIN_MAX) {
+			util_fail(cause, "pin: a PIN is 4 to %d digits, as a string", CUSTOMER_PIN_MAX);
+			return CUSTOMER_INVALID;
+		}
+		snprintf(e->pin, sizeof e->pin, "%s", json_string_value(v));
+	}
+	if ((v = json_object_get(doc, "interests")) != NULL) {
+		if (!json_is_array(v)) {
+			util_fail(cause, "interests: must be a list of interest ids");
+			return CUSTOMER_INVALID;
+		}
+		json_array_foreach(v, i, item) {
+			str = json_is_string(item) ? json_string_value(item) : "?";
+			if ((idx = catalog_interest_find(cat, str)) < 0) {
+				util_fail(cause, "interests: '%s' is not an interest of the catalogue",
+				    str);
+				return CUSTOMER_INVALID;
+			}
+			p->interests[idx] = true;
+		}
+	}
+	if ((rc = customer_json_channels(s, json_object_get(doc, "channels"), p, cause)) != 0)
+		return rc;
+	if ((v = json_object_get(doc, "consents")) != NULL) {
+		if (!json_is_object(v)) {
+			util_fail(cause, "consents: must be an object of purpose id to true or false");
+			return CUSTOMER_INVALID;
+		}
+		json_object_foreach(v, key, item) {
+			if ((idx = catalog_purpose_find(cat, key)) < 0) {
+				util_fail(cause, "consents: '%s' is not a purpose of the catalogue", key);
+				return CUSTOMER_INVALID;
+			}
+			if (!json_is_boolean(item)) {
+				util_fail(cause, "consents: '%s' must be true or false", key);
+				return CUSTOMER_INVALID;
+			}
+			e->consents[idx] = json_is_true(item) ? CONSENT_GIVEN : CONSENT_REFUSED;
+		}
+	}
+	e->method = import ? CONSENT_IMPORT : CONSENT_KIOSK;
+	if ((v = json_object_get(doc, "method")) != NULL) {
+		idx = json_is_string(v) ? consent_method_parse(json_string_value(v)) : -1;
+		if (idx != CONSENT_KIOSK && idx != CONSENT_ASSISTED && idx != CONSENT_IMPORT) {
+			util_fail(cause, "method: one of kiosk, assisted, import");
+			return CUSTOMER_INVALID;
+		}
+		if (import && idx != CONSENT_IMPORT) {
+			util_fail(cause, "method: an imported enrolment has method import");
+			return CUSTOMER_INVALID;
+		}
+		e->method = (enum consent_method)idx;
+	}
+	if ((v = json_object_get(doc, "staff")) != NULL) {
+		if (!json_is_string(v) || json_string_length(v) == 0 ||
+		    json_string_length(v) >= sizeof e->staff) {
+			util_fail(cause, "staff: a staff name of 1 to %zu characters",
+			    sizeof e->staff - 1);
+			return CUSTOMER_INVALID;
+		}
+		snprintf(e->staff, sizeof e->staff, "%s", json_string_value(v));
+	}
+	return customer_enrolment_check(s, e, cause);
+}

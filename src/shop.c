@@ -1,0 +1,238 @@
+/*
+ * shop — open the pieces of a prefkiosk in order: config, catalogue, store, key.
+ *
+ * The store remembers how its key is made: a "kdf" meta row with Argon2id parameters means a
+ * passphrase store, none means a key file.  The "key_check" row is a MAC of a fixed message
+ * under a subkey; a key that does not reproduce it is the wrong key.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "shop.h"
+#include "util.h"
+
+#define SHOP_DEFAULT_DB		"/var/lib/prefkiosk/prefkiosk.db"
+#define SHOP_DEFAULT_KEY	"/var/lib/prefkiosk/prefkiosk.key"
+#define SHOP_PASSPHRASE_MAX	1024
+
+void
+shop_paths_default(struct shop_paths *p)
+{
+	const char	*e;
+
+	p->db = (e = getenv("PREFKIOSK_DB")) != NULL && *e ? e : SHOP_DEFAULT_DB;
+	p->config = (e = getenv("PREFKIOSK_CONFIG")) != NULL && *e ? e : PREFKIOSK_SYSCONFDIR;
+	p->key_file = (e = getenv("PREFKIOSK_KEY_FILE")) != NULL && *e ? e : SHOP_DEFAULT_KEY;
+	p->passphrase = (e = getenv("PREFKIOSK_PASSPHRASE")) != NULL ? e : NULL;
+}
+
+/* Ask for a passphrase on the terminal without echo; NULL when there is no terminal. */
+static char *
+shop_prompt(const char *prompt, char **cause)
+{
+	struct termios	 old, quiet;
+	char		*buf;
+	FILE		*tty;
+	size_t		 len;
+
+	if ((tty = fopen("/dev/tty", "r+")) == NULL) {
+		util_fail(cause, "this store is locked with a passphrase and there is no terminal "
+		    "to ask for it; set PREFKIOSK_PASSPHRASE");
+		return NULL;
+	}
+	buf = sodium_malloc(SHOP_PASSPHRASE_MAX);
+	if (buf == NULL) {
+		fclose(tty);
+		util_fail(cause, "out of memory");
+		return NULL;
+	}
+	fputs(prompt, tty);
+	fflush(tty);
+	tcgetattr(fileno(tty), &old);
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)ECHO;
+	tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
+	if (fgets(buf, SHOP_PASSPHRASE_MAX, tty) == NULL)
+		buf[0] = '\0';
+	tcsetattr(fileno(tty), TCSAFLUSH, &old);
+	fputc('\n', tty);
+	fclose(tty);
+	len = strlen(buf);
+	if (len > 0 && buf[len - 1] == '\n')
+		buf[len - 1] = '\0';
+	return buf;
+}
+
+/* Open the key of a store: its passphrase when it has KDF parameters, else the key file. */
+static struct vault *
+shop_key(struct store *st, const struct shop_paths *p, char **cause)
+{
+	struct vault_kdf	 kdf;
+	struct vault		*v;
+	char			*asked;
+	size_t			 len;
+	int			 rc;
+
+	rc = store_meta_get(st, "kdf", &kdf, sizeof kdf, &len);
+	if (rc < 0 || (rc == 0 && len != sizeof kdf)) {
+		util_fail(cause, "%s: the key parameters are damaged", store_path(st));
+		return NULL;
+	}
+	if (rc == 1)
+		return vault_open_keyfile(p->key_file, cause);
+	if (p->passphrase != NULL)
+		return vault_open_passphrase(p->passphrase, &kdf, cause);
+	if ((asked = shop_prompt("prefkiosk passphrase: ", cause)) == NULL)
+		return NULL;
+	v = vault_open_passphrase(asked, &kdf, cause);
+	sodium_free(asked);
+	return v;
+}
+
+/* Compare the key with the store's key check. */
+static int
+shop_check_key(struct store *st, const struct vault *v, char **cause)
+{
+	unsigned char	want[VAULT_MAC_BYTES], got[VAULT_MAC_BYTES];
+	size_t		len;
+
+	if (store_meta_get(st, "key_check", want, sizeof want, &len) != 0 || len != sizeof want)
+		return util_fail(cause, "%s: the store has no key check; it was not made by "
+		    "prefkiosk init", store_path(st));
+	vault_key_check(v, got);
+	if (sodium_memcmp(want, got, sizeof want) != 0)
+		return util_fail(cause, "%s: the key does not match this store; nothing was "
+		    "changed (check --key-file or the passphrase)", store_path(st));
+	return 0;
+}
+
+struct shop *
+shop_open_catalog(const struct shop_paths *p, int *exitcode, char **cause)
+{
+	struct shop	*s = util_xcalloc(1, sizeof *s);
+
+	*exitcode = 2;
+	if ((s->config = config_load(p->config, cause)) == NULL ||
+	    (s->catalog = catalog_load(s->config, cause)) == NULL) {
+		shop_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+struct shop *
+shop_open(const struct shop_paths *p, int *exitcode, char **cause)
+{
+	struct shop	*s;
+
+	if ((s = shop_open_catalog(p, exitcode, cause)) == NULL)
+		return NULL;
+	*exitcode = 1;
+	if ((s->store = store_open(p->db, STORE_OPEN, cause)) == NULL ||
+	    (s->vault = shop_key(s->store, p, cause)) == NULL ||
+	    shop_check_key(s->store, s->vault, cause) != 0) {
+		shop_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+int
+shop_create(const struct shop_paths *p, bool with_passphrase, char **cause)
+{
+	struct vault_kdf	 kdf;
+	struct store		*st = NULL;
+	struct vault		*v = NULL;
+	struct stat		 sb;
+	unsigned char		 check[VAULT_MAC_BYTES];
+	char			*asked = NULL, *again = NULL;
+	const char		*pass = p->passphrase;
+	bool			 made_key = false;
+	int			 rc = -1;
+
+	if (stat(p->db, &sb) == 0)
+		return util_fail(cause, "%s: a store already exists; refusing to overwrite it",
+		    p->db);
+	if (with_passphrase) {
+		if (pass == NULL) {
+			if ((asked = shop_prompt("new passphrase: ", cause)) == NULL)
+				goto out;
+			if ((again = shop_prompt("repeat it: ", cause)) == NULL)
+				goto out;
+			if (strcmp(asked, again) != 0) {
+				util_fail(cause, "the two passphrases differ; nothing was created");
+				goto out;
+			}
+			pass = asked;
+		}
+		if (strlen(pass) < 12) {
+			util_fail(cause, "the passphrase is too short: use at least 12 characters");
+			goto out;
+		}
+		vault_kdf_new(&kdf);
+		if ((v = vault_open_passphrase(pass, &kdf, cause)) == NULL)
+			goto out;
+	} else {
+		/* An existing key file (shared by a fleet) is used; otherwise a new one is made. */
+		if (stat(p->key_file, &sb) == -1) {
+			if (vault_keyfile_create(p->key_file, cause) != 0)
+				goto out;
+			made_key = true;
+		}
+		if ((v = vault_open_keyfile(p->key_file, cause)) == NULL)
+			goto out;
+	}
+	if ((st = store_open(p->db, STORE_CREATE, cause)) == NULL)
+		goto out;
+	vault_key_check(v, check);
+	if (store_begin(st, cause) != 0)
+		goto out;
+	if ((with_passphrase && store_meta_set(st, "kdf", &kdf, sizeof kdf) != 0) ||
+	    store_meta_set(st, "key_check", check, sizeof check) != 0) {
+		store_fail(st, cause, "cannot initialise the store");
+		store_rollback(st);
+		goto out;
+	}
+	if (store_commit(st, cause) != 0)
+		goto out;
+	rc = 0;
+out:
+	if (rc != 0 && st != NULL) {
+		char *wal = util_xprintf("%s-wal", p->db), *shm = util_xprintf("%s-shm", p->db);
+		store_close(st);
+		st = NULL;
+		unlink(p->db);
+		unlink(wal);
+		unlink(shm);
+		free(wal);
+		free(shm);
+	}
+	if (rc != 0 && made_key)
+		unlink(p->key_file);
+	store_close(st);
+	vault_free(v);
+	sodium_free(asked);
+	sodium_free(again);
+	return rc;
+}
+
+void
+shop_close(struct shop *s)
+{
+	if (s == NULL)
+		return;
+	vault_free(s->vault);
+	store_close(s->store);
+	catalog_free(s->catalog);
+	config_free(s->config);
+	free(s);
+}

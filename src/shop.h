@@ -1,0 +1,47 @@
+/*
+ * shop — one open prefkiosk: its config, its catalogue, its store and its keys, opened together
+ * and checked against each other.  Every command and the kiosk itself start here.
+ *
+ * Opening checks the key against the store's key check before anything reads or writes customer
+ * data, so a wrong key is reported in one line and changes nothing.
+ */
+#ifndef PREFKIOSK_SHOP_H
+#define PREFKIOSK_SHOP_H
+
+#include <stdbool.h>
+
+#include "catalog.h"
+#include "config.h"
+#include "store.h"
+#include "vault.h"
+
+struct shop_paths {
+	const char	*db;		/* the store file */
+	const char	*config;	/* the config directory */
+	const char	*key_file;	/* the key file (ignored for a passphrase store) */
+	const char	*passphrase;	/* a passphrase store's passphrase, or NULL to prompt */
+};
+
+struct shop {
+	struct config	*config;
+	struct catalog	*catalog;
+	struct store	*store;
+	struct vault	*vault;
+};
+
+/* Default paths: environment, then the installed locations. */
+void		 shop_paths_default(struct shop_paths *);
+
+/* Open config, catalogue, store and key.  Returns NULL, *cause, and *exit (1 runtime, 2 config)
+ * on failure. */
+struct shop	*shop_open(const struct shop_paths *, int *exitcode, char **cause);
+
+/* Only config and catalogue (for commands that need no store, such as `catalog`). */
+struct shop	*shop_open_catalog(const struct shop_paths *, int *exitcode, char **cause);
+
+/* Create a new store, and a new key file unless with_passphrase. */
+int		 shop_create(const struct shop_paths *, bool with_passphrase, char **cause);
+
+void		 shop_close(struct shop *);
+
+#endif

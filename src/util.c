@@ -1,0 +1,94 @@
+/*
+ * util — failure reasons, aborting allocation, dates.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+int
+util_fail(char **cause, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (cause == NULL)
+		return -1;
+	va_start(ap, fmt);
+	if (vasprintf(cause, fmt, ap) == -1)
+		abort();
+	va_end(ap);
+	return -1;
+}
+
+void *
+util_xmalloc(size_t n)
+{
+	void	*p = malloc(n == 0 ? 1 : n);
+
+	if (p == NULL)
+		abort();
+	return p;
+}
+
+void *
+util_xcalloc(size_t n, size_t size)
+{
+	void	*p = calloc(n == 0 ? 1 : n, size == 0 ? 1 : size);
+
+	if (p == NULL)
+		abort();
+	return p;
+}
+
+void *
+util_xrealloc(void *p, size_t n, size_t size)
+{
+	if (size != 0 && n > (size_t)-1 / size)
+		abort();
+	if ((p = realloc(p, n * size == 0 ? 1 : n * size)) == NULL)
+		abort();
+	return p;
+}
+
+char *
+util_xstrdup(const char *s)
+{
+	char	*p = strdup(s);
+
+	if (p == NULL)
+		abort();
+	return p;
+}
+
+char *
+util_xprintf(const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*p;
+
+	va_start(ap, fmt);
+	if (vasprintf(&p, fmt, ap) == -1)
+		abort();
+	va_end(ap);
+	return p;
+}
+
+void
+util_day(time_t t, char out[11])
+{
+	struct tm	tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+void
+util_iso8601(time_t t, char out[21])
+{
+	struct tm	tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}

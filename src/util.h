@@ -1,0 +1,28 @@
+/*
+ * util — the small things every module needs: reasons for failure, allocation that aborts on
+ * out-of-memory (a bug-class failure, style rule 9), and days on the calendar.
+ */
+#ifndef PREFKIOSK_UTIL_H
+#define PREFKIOSK_UTIL_H
+
+#include <stddef.h>
+#include <time.h>
+
+/* Set *cause (if cause is not NULL) to a formatted, malloc'd reason; always returns -1. */
+int	 util_fail(char **cause, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+void	*util_xmalloc(size_t);
+void	*util_xcalloc(size_t, size_t);
+void	*util_xrealloc(void *, size_t, size_t);
+char	*util_xstrdup(const char *);
+char	*util_xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* "YYYY-MM-DD" (UTC) for a time, into out[11]. */
+void	 util_day(time_t, char out[11]);
+/* "YYYY-MM-DDThh:mm:ssZ" for a time, into out[21]. */
+void	 util_iso8601(time_t, char out[21]);
+
+#define UTIL_DAY	((time_t)86400)
+
+#endif

@@ -1,0 +1,356 @@
+/*
+ * vault — keys and cryptography.
+ *
+ * Invariants: the master key never leaves this file; subkeys are derived once at open and kept
+ * in one sodium_malloc'd block that is made read-only and wiped by vault_free; every open or
+ * verify result is checked by the caller through a return value; nothing here logs or prints.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "base32.h"
+#include "util.h"
+#include "vault.h"
+
+#define VAULT_KDF_CONTEXT	"prefkios"	/* crypto_kdf_CONTEXTBYTES = 8 */
+
+/* The purposes of the subkeys; their numbers are part of the store format. */
+enum vault_subkey {
+	VAULT_SUBKEY_CHECK = 1,
+	VAULT_SUBKEY_INDEX,
+	VAULT_SUBKEY_CODE,
+	VAULT_SUBKEY_WRAP,
+	VAULT_SUBKEY_CHAIN,
+	VAULT_NSUBKEYS = VAULT_SUBKEY_CHAIN
+};
+
+struct vault {
+	unsigned char	*keys;	/* sodium_malloc: VAULT_NSUBKEYS * VAULT_KEY_BYTES */
+};
+
+/* The subkey for a purpose. */
+static const unsigned char *
+vault_subkey(const struct vault *v, enum vault_subkey which)
+{
+	return v->keys + (which - 1) * VAULT_KEY_BYTES;
+}
+
+int
+vault_init(void)
+{
+	return sodium_init() < 0 ? -1 : 0;
+}
+
+/* Derive the subkeys from a master key into a new vault; the master key is not kept. */
+static struct vault *
+vault_from_master(const unsigned char *master)
+{
+	struct vault	*v;
+	int		 i;
+
+	if ((v = calloc(1, sizeof *v)) == NULL)
+		return NULL;
+	if ((v->keys = sodium_malloc(VAULT_NSUBKEYS * VAULT_KEY_BYTES)) == NULL) {
+		free(v);
+		return NULL;
+	}
+	for (i = 1; i <= VAULT_NSUBKEYS; i++)
+		crypto_kdf_derive_from_key(v->keys + (i - 1) * VAULT_KEY_BYTES, VAULT_KEY_BYTES,
+		    (uint64_t)i, VAULT_KDF_CONTEXT, master);
+	sodium_mprotect_readonly(v->keys);
+	return v;
+}
+
+int
+vault_keyfile_create(const char *path, char **cause)
+{
+	unsigned char	*key;
+	int		 fd, rc = -1;
+
+	if ((key = sodium_malloc(VAULT_KEY_BYTES)) == NULL)
+		return util_fail(cause, "out of memory");
+	randombytes_buf(key, VAULT_KEY_BYTES);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd == -1) {
+		if (errno == EEXIST)
+			util_fail(cause, "%s: a key file already exists; refusing to overwrite it",
+			    path);
+		else
+			util_fail(cause, "%s: cannot create the key file: %s", path,
+			    strerror(errno));
+		goto out;
+	}
+	if (write(fd, key, VAULT_KEY_BYTES) != VAULT_KEY_BYTES || fsync(fd) == -1) {
+		util_fail(cause, "%s: cannot write the key file: %s", path, strerror(errno));
+		close(fd);
+		unlink(path);
+		goto out;
+	}
+	if (close(fd) == -1) {
+		util_fail(cause, "%s: cannot write the key file: %s", path, strerror(errno));
+		unlink(path);
+		goto out;
+	}
+	rc = 0;
+out:
+	sodium_free(key);
+	return rc;
+}
+
+struct vault *
+vault_open_keyfile(const char *path, char **cause)
+{
+	unsigned char	*key = NULL;
+	struct vault	*v = NULL;
+	struct stat	 sb;
+	ssize_t		 n;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		util_fail(cause, "%s: cannot open the key file: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &sb) == -1) {
+		util_fail(cause, "%s: cannot read the key file: %s", path, strerror(errno));
+		goto out;
+	}
+	if (sb.st_mode & (S_IRWXG | S_IRWXO)) {
+		util_fail(cause, "%s: the key file is readable by others (mode %03o); "
+		    "run: chmod 600 %s", path, (unsigned)(sb.st_mode & 0777), path);
+		goto out;
+	}
+	if (sb.st_size != VAULT_KEY_BYTES) {
+		util_fail(cause, "%s: not a prefkiosk key file (it must hold exactly %d bytes)",
+		    path, VAULT_KEY_BYTES);
+		goto out;
+	}
+	if ((key = sodium_malloc(VAULT_KEY_BYTES)) == NULL) {
+		util_fail(cause, "out of memory");
+		goto out;
+	}
+	n = read(fd, key, VAULT_KEY_BYTES);
+	if (n != VAULT_KEY_BYTES) {
+		util_fail(cause, "%s: cannot read the key file", path);
+		goto out;
+	}
+	if ((v = vault_from_master(key)) == NULL)
+		util_fail(cause, "out of memory");
+out:
+	sodium_free(key);
+	close(fd);
+	return v;
+}
+
+void
+vault_kdf_new(struct vault_kdf *kdf)
+{
+	randombytes_buf(kdf->salt, sizeof kdf->salt);
+	kdf->opslimit = crypto_pwhash_OPSLIMIT_MODERATE;
+	kdf->memlimit = crypto_pwhash_MEMLIMIT_INTERACTIVE;
+}
+
+struct vault *
+vault_open_passphrase(const char *passphrase, const struct vault_kdf *kdf, char **cause)
+{
+	unsigned char	*key;
+	struct vault	*v = NULL;
+
+	if (passphrase[0] == '\0') {
+		util_fail(cause, "the passphrase is empty");
+		return NULL;
+	}
+	if ((key = sodium_malloc(VAULT_KEY_BYTES)) == NULL) {
+		util_fail(cause, "out of memory");
+		return NULL;
+	}
+	if (crypto_pwhash(key, VAULT_KEY_BYTES, passphrase, strlen(passphrase), kdf->salt,
+	    kdf->opslimit, (size_t)kdf->memlimit, crypto_pwhash_ALG_ARGON2ID13) != 0)
+		util_fail(cause, "cannot derive the key from the passphrase (out of memory)");
+	else if ((v = vault_from_master(key)) == NULL)
+		util_fail(cause, "out of memory");
+	sodium_free(key);
+	return v;
+}
+
+void
+vault_free(struct vault *v)
+{
+	if (v == NULL)
+		return;
+	sodium_free(v->keys);
+	free(v);
+}
+
+void
+vault_key_check(const struct vault *v, unsigned char out[VAULT_MAC_BYTES])
+{
+	static const char msg[] = "prefkiosk key check v1";
+
+	crypto_generichash(out, VAULT_MAC_BYTES, (const unsigned char *)msg, sizeof msg - 1,
+	    vault_subkey(v, VAULT_SUBKEY_CHECK), VAULT_KEY_BYTES);
+}
+
+void
+vault_blind_index(const struct vault *v, const char *kind, const char *normal,
+    unsigned char out[VAULT_INDEX_BYTES])
+{
+	crypto_generichash_state st;
+
+	/* The kind and a NUL separate domains: a card number never matches a phone number. */
+	crypto_generichash_init(&st, vault_subkey(v, VAULT_SUBKEY_INDEX), VAULT_KEY_BYTES,
+	    VAULT_INDEX_BYTES);
+	crypto_generichash_update(&st, (const unsigned char *)kind, strlen(kind) + 1);
+	crypto_generichash_update(&st, (const unsigned char *)normal, strlen(normal));
+	crypto_generichash_final(&st, out, VAULT_INDEX_BYTES);
+	sodium_memzero(&st, sizeof st);
+}
+
+void
+vault_chain_mac(const struct vault *v, const unsigned char prev[VAULT_MAC_BYTES],
+    const void *data, size_t len, unsigned char out[VAULT_MAC_BYTES])
+{
+	crypto_generichash_state st;
+
+	crypto_generichash_init(&st, vault_subkey(v, VAULT_SUBKEY_CHAIN), VAULT_KEY_BYTES,
+	    VAULT_MAC_BYTES);
+	crypto_generichash_update(&st, prev, VAULT_MAC_BYTES);
+	crypto_generichash_update(&st, data, len);
+	crypto_generichash_final(&st, out, VAULT_MAC_BYTES);
+}
+
+const unsigned char *
+vault_code_key(const struct vault *v)
+{
+	return vault_subkey(v, VAULT_SUBKEY_CODE);
+}
+
+/*
+ * Associated data: "table\0column\0uid\0" then the key version, big-endian.  The NULs keep
+ * ("ab","c") and ("a","bc") apart.  Returns its length; buf holds at least 256 bytes and the
+ * names are ours (never customer input), so they are short.
+ */
+static size_t
+vault_ad(unsigned char *buf, size_t size, const char *table, const char *column,
+    const char *uid, uint32_t keyver)
+{
+	size_t	n = 0;
+	const char *parts[3] = { table, column, uid };
+	int	i;
+
+	for (i = 0; i < 3; i++) {
+		size_t len = strlen(parts[i]) + 1;
+		if (n + len + 4 > size)
+			abort();	/* a bug: names are compile-time constants and uids */
+		memcpy(buf + n, parts[i], len);
+		n += len;
+	}
+	buf[n++] = keyver >> 24;
+	buf[n++] = keyver >> 16;
+	buf[n++] = keyver >> 8;
+	buf[n++] = keyver;
+	return n;
+}
+
+void
+vault_seal(const unsigned char *datakey, const char *table, const char *column,
+    const char *uid, uint32_t keyver, const void *plain, size_t len, unsigned char *out)
+{
+	unsigned char	ad[256];
+	size_t		adlen = vault_ad(ad, sizeof ad, table, column, uid, keyver);
+
+	randombytes_buf(out, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(
+	    out + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, NULL, plain, len, ad, adlen,
+	    NULL, out, datakey);
+}
+
+int
+vault_unseal(const unsigned char *datakey, const char *table, const char *column,
+    const char *uid, uint32_t keyver, const unsigned char *sealed, size_t len, void *out)
+{
+	unsigned char	ad[256];
+	size_t		adlen;
+
+	if (len < VAULT_SEAL_OVERHEAD)
+		return -1;
+	adlen = vault_ad(ad, sizeof ad, table, column, uid, keyver);
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(out, NULL, NULL,
+	    sealed + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
+	    len - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, ad, adlen, sealed,
+	    datakey) != 0)
+		return -1;
+	return 0;
+}
+
+unsigned char *
+vault_datakey_new(void)
+{
+	unsigned char	*k = sodium_malloc(VAULT_KEY_BYTES);
+
+	if (k != NULL)
+		crypto_aead_xchacha20poly1305_ietf_keygen(k);
+	return k;
+}
+
+void
+vault_datakey_free(unsigned char *k)
+{
+	sodium_free(k);		/* wipes; NULL is a no-op */
+}
+
+void
+vault_datakey_wrap(const struct vault *v, const unsigned char *datakey, const char *uid,
+    uint32_t keyver, unsigned char out[VAULT_WRAPPED_BYTES])
+{
+	vault_seal(vault_subkey(v, VAULT_SUBKEY_WRAP), "customers", "data_key", uid, keyver,
+	    datakey, VAULT_KEY_BYTES, out);
+}
+
+unsigned char *
+vault_datakey_unwrap(const struct vault *v, const unsigned char *wrapped, size_t len,
+    const char *uid, uint32_t keyver)
+{
+	unsigned char	*k;
+
+	if (len != VAULT_WRAPPED_BYTES || (k = sodium_malloc(VAULT_KEY_BYTES)) == NULL)
+		return NULL;
+	if (vault_unseal(vault_subkey(v, VAULT_SUBKEY_WRAP), "customers", "data_key", uid,
+	    keyver, wrapped, len, k) != 0) {
+		sodium_free(k);
+		return NULL;
+	}
+	return k;
+}
+
+int
+vault_pin_hash(const char *pin, char out[VAULT_PIN_HASH_BYTES])
+{
+	return crypto_pwhash_str(out, pin, strlen(pin), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	    crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0 ? 0 : -1;
+}
+
+int
+vault_pin_verify(const char *hash, const char *pin)
+{
+	return crypto_pwhash_str_verify(hash, pin, strlen(pin)) == 0 ? 0 : -1;
+}
+
+void
+vault_random_id(char *out, size_t nbytes)
+{
+	unsigned char	buf[64];
+
+	if (nbytes > sizeof buf)
+		abort();
+	randombytes_buf(buf, nbytes);
+	base32_encode(buf, nbytes, out);
+}

@@ -1,0 +1,100 @@
+/*
+ * vault — every key and every cryptographic operation of prefkiosk, on libsodium 1.0.18.
+ *
+ * The master key (32 bytes) comes from a key file or from a passphrase through Argon2id.  From
+ * it, crypto_kdf_derive_from_key derives one subkey per purpose: blind indexes, reward codes,
+ * wrapping customer keys, the consent-chain MAC, and a key check that tells a wrong key from a
+ * right one without touching any data.  Each customer has a random data key, wrapped by the
+ * key-wrapping key; profile fields are sealed under it with XChaCha20-Poly1305, with associated
+ * data that binds table, column, customer and key version, so a ciphertext moved to another row
+ * or column fails to open.  All keys live in sodium_malloc'd memory and are wiped when freed.
+ */
+#ifndef PREFKIOSK_VAULT_H
+#define PREFKIOSK_VAULT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define VAULT_KEY_BYTES		32
+#define VAULT_SALT_BYTES	16	/* crypto_pwhash_SALTBYTES */
+#define VAULT_SEAL_OVERHEAD	40	/* nonce (24) + tag (16) */
+#define VAULT_WRAPPED_BYTES	(VAULT_KEY_BYTES + VAULT_SEAL_OVERHEAD)
+#define VAULT_INDEX_BYTES	16	/* a blind index: truncated keyed BLAKE2b */
+#define VAULT_MAC_BYTES		32
+#define VAULT_PIN_HASH_BYTES	128	/* crypto_pwhash_STRBYTES */
+
+struct vault;
+
+/* Argon2id parameters of a passphrase store (kept in the store's meta table). */
+struct vault_kdf {
+	unsigned char	salt[VAULT_SALT_BYTES];
+	uint64_t	opslimit;
+	uint64_t	memlimit;
+};
+
+/* Must be called once before anything else; -1 if libsodium cannot start. */
+int		 vault_init(void);
+
+/* Write a new random key file with mode 0600; refuses to overwrite.  -1 and *cause on error. */
+int		 vault_keyfile_create(const char *path, char **cause);
+
+/* Load a key file (must be 32 bytes, not readable by group or others); NULL and *cause. */
+struct vault	*vault_open_keyfile(const char *path, char **cause);
+
+/* Derive the master key from a passphrase with Argon2id; NULL and *cause. */
+struct vault	*vault_open_passphrase(const char *passphrase, const struct vault_kdf *,
+		     char **cause);
+
+/* Fresh Argon2id parameters (random salt, interactive limits). */
+void		 vault_kdf_new(struct vault_kdf *);
+
+/* Wipe and free; NULL is a no-op. */
+void		 vault_free(struct vault *);
+
+/* A MAC of a fixed message that identifies the key without revealing it. */
+void		 vault_key_check(const struct vault *, unsigned char out[VAULT_MAC_BYTES]);
+
+/* Blind index of a normalised value of a kind ("card", "phone", "email"). */
+void		 vault_blind_index(const struct vault *, const char *kind, const char *normal,
+		     unsigned char out[VAULT_INDEX_BYTES]);
+
+/* MAC chaining one record to the previous: out = MAC(prev || data). */
+void		 vault_chain_mac(const struct vault *, const unsigned char prev[VAULT_MAC_BYTES],
+		     const void *data, size_t len, unsigned char out[VAULT_MAC_BYTES]);
+
+/* The reward-code key (borrowed, VAULT_KEY_BYTES). */
+const unsigned char *vault_code_key(const struct vault *);
+
+/*
+ * A customer's data key, in sodium_malloc'd memory.  _new makes a random one; _wrap seals it
+ * for customer uid under the key-wrapping key; _unwrap opens it (NULL when the wrapping does
+ * not open: wrong key, tampering, or a key of another customer).
+ */
+unsigned char	*vault_datakey_new(void);
+void		 vault_datakey_free(unsigned char *);
+void		 vault_datakey_wrap(const struct vault *, const unsigned char *datakey,
+		     const char *uid, uint32_t keyver, unsigned char out[VAULT_WRAPPED_BYTES]);
+unsigned char	*vault_datakey_unwrap(const struct vault *, const unsigned char *wrapped,
+		     size_t len, const char *uid, uint32_t keyver);
+
+/*
+ * Seal len bytes of plaintext for (table, column, uid, keyver) into out, which has room for
+ * len + VAULT_SEAL_OVERHEAD bytes.  Open reverses it into out (len - VAULT_SEAL_OVERHEAD
+ * bytes) and returns 0, or -1 when the ciphertext does not open under these bindings.
+ */
+void		 vault_seal(const unsigned char *datakey, const char *table, const char *column,
+		     const char *uid, uint32_t keyver, const void *plain, size_t len,
+		     unsigned char *out);
+int		 vault_unseal(const unsigned char *datakey, const char *table, const char *column,
+		     const char *uid, uint32_t keyver, const unsigned char *sealed, size_t len,
+		     void *out);
+
+/* Argon2id hash of a PIN (a NUL-terminated string in out); -1 when out of memory. */
+int		 vault_pin_hash(const char *pin, char out[VAULT_PIN_HASH_BYTES]);
+/* 0 when pin matches hash, -1 otherwise. */
+int		 vault_pin_verify(const char *hash, const char *pin);
+
+/* Random identifiers: n random bytes in Crockford base32 into out (2n chars + NUL at most). */
+void		 vault_random_id(char *out, size_t nbytes);
+
+#endif

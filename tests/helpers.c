@@ -1,0 +1,96 @@
+/*
+ * helpers — scratch directories and small file utilities for the Criterion suites.
+ */
+#include <criterion/criterion.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "helpers.h"
+
+/* Make a new empty directory under /tmp. */
+char *
+helpers_tmpdir(void)
+{
+	char	*dir = strdup("/tmp/prefkiosk-test-XXXXXX");
+
+	cr_assert_not_null(dir);
+	cr_assert_not_null(mkdtemp(dir), "mkdtemp failed");
+	return dir;
+}
+
+/* Remove a directory made by helpers_tmpdir and the files in it (one level deep). */
+void
+helpers_rmdir(const char *dir)
+{
+	DIR		*d;
+	struct dirent	*e;
+
+	if (dir == NULL || (d = opendir(dir)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		char *p = helpers_path(dir, e->d_name);
+		unlink(p);
+		free(p);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+/* Join a directory and a file name. */
+char *
+helpers_path(const char *dir, const char *name)
+{
+	size_t	 len = strlen(dir) + strlen(name) + 2;
+	char	*p = malloc(len);
+
+	cr_assert_not_null(p);
+	snprintf(p, len, "%s/%s", dir, name);
+	return p;
+}
+
+/* Write a whole file. */
+void
+helpers_write(const char *path, const char *text)
+{
+	FILE	*f = fopen(path, "w");
+
+	cr_assert_not_null(f, "cannot write %s", path);
+	cr_assert_eq(fputs(text, f) >= 0, 1);
+	cr_assert_eq(fclose(f), 0);
+}
+
+/* Search a file for a byte string. */
+int
+helpers_file_contains(const char *path, const void *needle, size_t len)
+{
+	FILE		*f = fopen(path, "rb");
+	char		*buf = NULL;
+	size_t		 n = 0, cap = 0, got;
+	int		 found = 0;
+
+	if (f == NULL)
+		return -1;
+	for (;;) {
+		if (n + 65536 > cap) {
+			cap = (cap + 65536) * 2;
+			buf = realloc(buf, cap);
+			cr_assert_not_null(buf);
+		}
+		got = fread(buf + n, 1, cap - n, f);
+		if (got == 0)
+			break;
+		n += got;
+	}
+	fclose(f);
+	if (len <= n)
+		found = memmem(buf, n, needle, len) != NULL;
+	free(buf);
+	return found;
+}

@@ -1,0 +1,30 @@
+/*
+ * helpers — what the Criterion suites share: a scratch directory per test, a fixed clock, and
+ * the demo configuration of the checkout.  Time and randomness are passed in, never mocked.
+ */
+#ifndef PREFKIOSK_TEST_HELPERS_H
+#define PREFKIOSK_TEST_HELPERS_H
+
+#include <stddef.h>
+#include <time.h>
+
+/* 2026-03-01T12:00:00Z: the "now" every test uses unless it moves the clock itself. */
+#define HELPERS_NOW	((time_t)1772366400)
+
+/* A fresh directory under /tmp for this test (caller frees the string; helpers_rmdir removes). */
+char	*helpers_tmpdir(void);
+void	 helpers_rmdir(const char *dir);
+
+/* dir + "/" + name, caller frees. */
+char	*helpers_path(const char *dir, const char *name);
+
+/* Write text to a file (mode 0644); aborts the test on failure. */
+void	 helpers_write(const char *path, const char *text);
+
+/* The checkout's config/ directory (tests run from the top of the checkout). */
+#define HELPERS_CONFIG_DIR	"config"
+
+/* Does the file contain the byte string needle?  1 yes, 0 no, -1 unreadable. */
+int	 helpers_file_contains(const char *path, const void *needle, size_t len);
+
+#endif

@@ -1,0 +1,185 @@
+/*
+ * test_store — pragmas, schema, migrations, append-only triggers, two writers.
+ */
+#include <criterion/criterion.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "store.h"
+
+static char	*dir, *path;
+
+static void
+setup(void)
+{
+	dir = helpers_tmpdir();
+	path = helpers_path(dir, "store.db");
+}
+
+static void
+teardown(void)
+{
+	helpers_rmdir(dir);
+	free(dir);
+	free(path);
+}
+
+TestSuite(store, .init = setup, .fini = teardown);
+
+/* The first column of the first row of a query, as an integer. */
+static long long
+query_int(struct store *st, const char *sql)
+{
+	sqlite3_stmt	*stmt;
+	long long	 v = -1;
+
+	cr_assert_eq(sqlite3_prepare_v2(store_db(st), sql, -1, &stmt, NULL), SQLITE_OK);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		v = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return v;
+}
+
+Test(store, create_sets_wal_full_sync_foreign_keys_secure_delete)
+{
+	char		*cause = NULL;
+	struct store	*st = store_open(path, STORE_CREATE, &cause);
+	sqlite3_stmt	*stmt;
+
+	cr_assert_not_null(st, "%s", cause);
+	cr_assert_eq(sqlite3_prepare_v2(store_db(st), "PRAGMA journal_mode", -1, &stmt, NULL), 0);
+	cr_assert_eq(sqlite3_step(stmt), SQLITE_ROW);
+	cr_assert_str_eq((const char *)sqlite3_column_text(stmt, 0), "wal");
+	sqlite3_finalize(stmt);
+	cr_assert_eq(query_int(st, "PRAGMA synchronous"), 2);	/* FULL */
+	cr_assert_eq(query_int(st, "PRAGMA foreign_keys"), 1);
+	cr_assert_eq(query_int(st, "PRAGMA secure_delete"), 1);
+	cr_assert_eq(query_int(st, "PRAGMA temp_store"), 2);	/* MEMORY */
+	cr_assert_eq(query_int(st, "PRAGMA user_version"), STORE_VERSION);
+	store_close(st);
+}
+
+Test(store, create_refuses_an_existing_file_and_open_a_missing_one)
+{
+	char		*cause = NULL;
+	struct store	*st = store_open(path, STORE_CREATE, &cause);
+
+	cr_assert_not_null(st);
+	store_close(st);
+	cr_assert_null(store_open(path, STORE_CREATE, &cause));
+	cr_assert_not_null(strstr(cause, "refusing to overwrite"));
+	free(cause);
+	cause = NULL;
+	helpers_rmdir(dir);
+	cr_assert_null(store_open(path, STORE_OPEN, &cause));
+	cr_assert_not_null(strstr(cause, "prefkiosk init"), "%s", cause);
+	free(cause);
+}
+
+Test(store, a_newer_schema_is_refused_clearly)
+{
+	char		*cause = NULL;
+	struct store	*st = store_open(path, STORE_CREATE, &cause);
+
+	cr_assert_eq(store_exec(st, "PRAGMA user_version=99", &cause), 0);
+	store_close(st);
+	cr_assert_null(store_open(path, STORE_OPEN, &cause));
+	cr_assert_not_null(strstr(cause, "newer prefkiosk"), "%s", cause);
+	free(cause);
+}
+
+Test(store, an_empty_old_file_is_migrated_forward)
+{
+	char		*cause = NULL;
+	sqlite3		*db;
+	struct store	*st;
+
+	/* A version-0 file: an empty SQLite database. */
+	cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(db, "PRAGMA user_version=0", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	st = store_open(path, STORE_OPEN, &cause);
+	cr_assert_not_null(st, "%s", cause);
+	cr_assert_eq(query_int(st, "PRAGMA user_version"), STORE_VERSION);
+	cr_assert_eq(query_int(st, "SELECT count(*) FROM sqlite_master WHERE name = 'customers'"),
+	    1);
+	store_close(st);
+}
+
+Test(store, a_file_that_is_not_a_store_is_refused)
+{
+	char	*cause = NULL;
+
+	helpers_write(path, "this is not an SQLite database, just some text that is long enough "
+	    "to fill a header of one hundred bytes and then some more text again.");
+	cr_assert_null(store_open(path, STORE_OPEN, &cause));
+	cr_assert_not_null(cause);
+	free(cause);
+}
+
+Test(store, consent_records_refuse_update_and_delete)
+{
+	char		*cause = NULL;
+	struct store	*st = store_open(path, STORE_CREATE, &cause);
+
+	cr_assert_eq(store_exec(st, "INSERT INTO consent_records (record_id, receipt_id, subject,"
+	    " purpose, state, event_time, body, prev, mac) VALUES ('r','c','s','p','given',1,'{}',"
+	    " x'00', x'00')", &cause), 0, "%s", cause);
+	cr_assert_eq(store_exec(st, "UPDATE consent_records SET state = 'refused'", &cause), -1);
+	cr_assert_not_null(strstr(cause, "append-only"), "%s", cause);
+	free(cause);
+	cause = NULL;
+	cr_assert_eq(store_exec(st, "DELETE FROM consent_records", &cause), -1);
+	cr_assert_not_null(strstr(cause, "append-only"));
+	free(cause);
+	cr_assert_eq(query_int(st, "SELECT count(*) FROM consent_records"), 1);
+	store_close(st);
+}
+
+Test(store, meta_values_round_trip)
+{
+	char		*cause = NULL, buf[16];
+	struct store	*st = store_open(path, STORE_CREATE, &cause);
+	size_t		 len;
+
+	cr_assert_eq(store_meta_get(st, "k", buf, sizeof buf, &len), 1);
+	cr_assert_eq(store_meta_set(st, "k", "value", 5), 0);
+	cr_assert_eq(store_meta_set(st, "k", "other", 5), 0);
+	cr_assert_eq(store_meta_get(st, "k", buf, sizeof buf, &len), 0);
+	cr_assert_eq(len, 5);
+	cr_assert_eq(memcmp(buf, "other", 5), 0);
+	cr_assert_eq(store_meta_get(st, "k", buf, 2, &len), -1, "a short buffer is an error");
+	store_close(st);
+}
+
+Test(store, two_connections_write_in_turn)
+{
+	char		*cause = NULL;
+	struct store	*a = store_open(path, STORE_CREATE, &cause);
+	struct store	*b = store_open(path, STORE_OPEN, &cause);
+
+	cr_assert_not_null(b, "%s", cause);
+	cr_assert_eq(store_begin(a, &cause), 0);
+	cr_assert_eq(store_meta_set(a, "a", "1", 1), 0);
+	cr_assert_eq(store_commit(a, &cause), 0);
+	cr_assert_eq(store_begin(b, &cause), 0);
+	cr_assert_eq(store_meta_set(b, "b", "2", 1), 0);
+	cr_assert_eq(store_commit(b, &cause), 0);
+	cr_assert_eq(query_int(a, "SELECT count(*) FROM meta"), 2);
+	store_close(a);
+	store_close(b);
+}
+
+Test(store, rollback_leaves_nothing)
+{
+	char		*cause = NULL;
+	struct store	*st = store_open(path, STORE_CREATE, &cause);
+
+	cr_assert_eq(store_begin(st, &cause), 0);
+	cr_assert_eq(store_meta_set(st, "gone", "1", 1), 0);
+	store_rollback(st);
+	cr_assert_eq(query_int(st, "SELECT count(*) FROM meta"), 0);
+	store_close(st);
+}

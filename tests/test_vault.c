@@ -1,0 +1,213 @@
+/*
+ * test_vault — keys, sealing, wrapping, blind indexes, PIN hashes.
+ */
+#include <criterion/criterion.h>
+
+#include <sys/stat.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "vault.h"
+
+static char		*dir;
+static struct vault	*v;
+
+static void
+setup(void)
+{
+	char	*path, *cause = NULL;
+
+	cr_assert_eq(vault_init(), 0);
+	dir = helpers_tmpdir();
+	path = helpers_path(dir, "key");
+	cr_assert_eq(vault_keyfile_create(path, &cause), 0, "%s", cause);
+	v = vault_open_keyfile(path, &cause);
+	cr_assert_not_null(v, "%s", cause);
+	free(path);
+}
+
+static void
+teardown(void)
+{
+	vault_free(v);
+	helpers_rmdir(dir);
+	free(dir);
+}
+
+TestSuite(vault, .init = setup, .fini = teardown);
+
+Test(vault, key_file_has_mode_0600_and_32_bytes)
+{
+	char		*path = helpers_path(dir, "key");
+	struct stat	 sb;
+
+	cr_assert_eq(stat(path, &sb), 0);
+	cr_assert_eq(sb.st_mode & 0777, 0600);
+	cr_assert_eq(sb.st_size, VAULT_KEY_BYTES);
+	free(path);
+}
+
+Test(vault, refuses_to_overwrite_a_key_file)
+{
+	char	*path = helpers_path(dir, "key"), *cause = NULL;
+
+	cr_assert_eq(vault_keyfile_create(path, &cause), -1);
+	cr_assert_not_null(strstr(cause, "refusing to overwrite"));
+	free(cause);
+	free(path);
+}
+
+Test(vault, refuses_a_key_file_readable_by_others)
+{
+	char	*path = helpers_path(dir, "key"), *cause = NULL;
+
+	cr_assert_eq(chmod(path, 0644), 0);
+	cr_assert_null(vault_open_keyfile(path, &cause));
+	cr_assert_not_null(strstr(cause, "chmod 600"), "%s", cause);
+	free(cause);
+	free(path);
+}
+
+Test(vault, refuses_a_key_file_of_the_wrong_size)
+{
+	char	*path = helpers_path(dir, "short"), *cause = NULL;
+
+	helpers_write(path, "too short");
+	chmod(path, 0600);
+	cr_assert_null(vault_open_keyfile(path, &cause));
+	cr_assert_not_null(strstr(cause, "32 bytes"), "%s", cause);
+	free(cause);
+	free(path);
+}
+
+Test(vault, seal_round_trips_and_binds_table_column_customer_and_version)
+{
+	unsigned char	*dk = vault_datakey_new();
+	unsigned char	 sealed[64 + VAULT_SEAL_OVERHEAD];
+	char		 out[64];
+	const char	*text = "ada@example.org";
+	size_t		 len = strlen(text);
+
+	vault_seal(dk, "customers", "email", "UID1", 1, text, len, sealed);
+	cr_assert_eq(vault_unseal(dk, "customers", "email", "UID1", 1, sealed,
+	    len + VAULT_SEAL_OVERHEAD, out), 0);
+	cr_assert_eq(memcmp(out, text, len), 0);
+	cr_assert_eq(vault_unseal(dk, "customers", "phone", "UID1", 1, sealed,
+	    len + VAULT_SEAL_OVERHEAD, out), -1, "another column must not open it");
+	cr_assert_eq(vault_unseal(dk, "customers", "email", "UID2", 1, sealed,
+	    len + VAULT_SEAL_OVERHEAD, out), -1, "another customer must not open it");
+	cr_assert_eq(vault_unseal(dk, "customers", "email", "UID1", 2, sealed,
+	    len + VAULT_SEAL_OVERHEAD, out), -1, "another key version must not open it");
+	cr_assert_eq(vault_unseal(dk, "visits", "email", "UID1", 1, sealed,
+	    len + VAULT_SEAL_OVERHEAD, out), -1, "another table must not open it");
+	sealed[30] ^= 1;
+	cr_assert_eq(vault_unseal(dk, "customers", "email", "UID1", 1, sealed,
+	    len + VAULT_SEAL_OVERHEAD, out), -1, "a flipped bit must not open");
+	cr_assert_eq(vault_unseal(dk, "customers", "email", "UID1", 1, sealed, 10, out), -1);
+	vault_datakey_free(dk);
+}
+
+Test(vault, ciphertext_does_not_contain_the_plaintext)
+{
+	unsigned char	*dk = vault_datakey_new();
+	unsigned char	 sealed[64 + VAULT_SEAL_OVERHEAD];
+	const char	*text = "ada@example.org";
+
+	vault_seal(dk, "customers", "email", "U", 1, text, strlen(text), sealed);
+	cr_assert_null(memmem(sealed, strlen(text) + VAULT_SEAL_OVERHEAD, "example", 7));
+	vault_datakey_free(dk);
+}
+
+Test(vault, data_key_unwraps_only_for_its_customer)
+{
+	unsigned char	*dk = vault_datakey_new(), *back;
+	unsigned char	 wrapped[VAULT_WRAPPED_BYTES];
+
+	vault_datakey_wrap(v, dk, "UID1", 1, wrapped);
+	back = vault_datakey_unwrap(v, wrapped, sizeof wrapped, "UID1", 1);
+	cr_assert_not_null(back);
+	cr_assert_eq(memcmp(back, dk, VAULT_KEY_BYTES), 0);
+	cr_assert_null(vault_datakey_unwrap(v, wrapped, sizeof wrapped, "UID2", 1));
+	cr_assert_null(vault_datakey_unwrap(v, wrapped, sizeof wrapped - 1, "UID1", 1));
+	vault_datakey_free(back);
+	vault_datakey_free(dk);
+}
+
+Test(vault, another_key_cannot_unwrap_or_pass_the_key_check)
+{
+	char		*path = helpers_path(dir, "other"), *cause = NULL;
+	struct vault	*w;
+	unsigned char	*dk = vault_datakey_new();
+	unsigned char	 wrapped[VAULT_WRAPPED_BYTES], a[VAULT_MAC_BYTES], b[VAULT_MAC_BYTES];
+
+	cr_assert_eq(vault_keyfile_create(path, &cause), 0);
+	w = vault_open_keyfile(path, &cause);
+	cr_assert_not_null(w);
+	vault_datakey_wrap(v, dk, "U", 1, wrapped);
+	cr_assert_null(vault_datakey_unwrap(w, wrapped, sizeof wrapped, "U", 1));
+	vault_key_check(v, a);
+	vault_key_check(w, b);
+	cr_assert_neq(memcmp(a, b, sizeof a), 0);
+	vault_free(w);
+	vault_datakey_free(dk);
+	free(path);
+}
+
+Test(vault, blind_index_is_deterministic_keyed_and_separates_kinds)
+{
+	unsigned char	a[VAULT_INDEX_BYTES], b[VAULT_INDEX_BYTES], c[VAULT_INDEX_BYTES];
+
+	vault_blind_index(v, "phone", "+491701234567", a);
+	vault_blind_index(v, "phone", "+491701234567", b);
+	vault_blind_index(v, "card", "+491701234567", c);
+	cr_assert_eq(memcmp(a, b, sizeof a), 0);
+	cr_assert_neq(memcmp(a, c, sizeof a), 0);
+}
+
+Test(vault, passphrase_derives_the_same_key_with_the_same_parameters)
+{
+	struct vault_kdf	 kdf;
+	struct vault		*a, *b, *c;
+	unsigned char		 ka[VAULT_MAC_BYTES], kb[VAULT_MAC_BYTES], kc[VAULT_MAC_BYTES];
+	char			*cause = NULL;
+
+	vault_kdf_new(&kdf);
+	kdf.opslimit = 1;	/* fast for the test; the format is the same */
+	kdf.memlimit = 8192 * 8;
+	a = vault_open_passphrase("correct horse battery", &kdf, &cause);
+	b = vault_open_passphrase("correct horse battery", &kdf, &cause);
+	c = vault_open_passphrase("wrong horse battery", &kdf, &cause);
+	cr_assert(a && b && c);
+	vault_key_check(a, ka);
+	vault_key_check(b, kb);
+	vault_key_check(c, kc);
+	cr_assert_eq(memcmp(ka, kb, sizeof ka), 0);
+	cr_assert_neq(memcmp(ka, kc, sizeof ka), 0);
+	vault_free(a);
+	vault_free(b);
+	vault_free(c);
+}
+
+Test(vault, pin_hash_verifies_only_the_right_pin)
+{
+	char	hash[VAULT_PIN_HASH_BYTES];
+
+	cr_assert_eq(vault_pin_hash("4711", hash), 0);
+	cr_assert_null(strstr(hash, "4711"));
+	cr_assert_eq(vault_pin_verify(hash, "4711"), 0);
+	cr_assert_eq(vault_pin_verify(hash, "4712"), -1);
+}
+
+Test(vault, chain_mac_depends_on_previous_and_data)
+{
+	unsigned char	zero[VAULT_MAC_BYTES] = { 0 }, one[VAULT_MAC_BYTES] = { 1 };
+	unsigned char	a[VAULT_MAC_BYTES], b[VAULT_MAC_BYTES], c[VAULT_MAC_BYTES];
+
+	vault_chain_mac(v, zero, "x", 1, a);
+	vault_chain_mac(v, one, "x", 1, b);
+	vault_chain_mac(v, zero, "y", 1, c);
+	cr_assert_neq(memcmp(a, b, sizeof a), 0);
+	cr_assert_neq(memcmp(a, c, sizeof a), 0);
+}
