@@ -101,7 +101,7 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR) \
 		$(DESTDIR)$(SYSCONFDIR)/prefkiosk
 	install -m 0755 build/prefkiosk $(DESTDIR)$(BINDIR)/prefkiosk
-	install -m 0644 config/prefkiosk.1 $(DESTDIR)$(MANDIR)/man1/prefkiosk.1
+	install -m 0644 assets/prefkiosk.1 $(DESTDIR)$(MANDIR)/man1/prefkiosk.1
 	cp -R assets/. $(DESTDIR)$(DATADIR)/
 	install -m 0644 config/catalog.ini $(DESTDIR)$(SYSCONFDIR)/prefkiosk/catalog.ini
 	sed 's|^assets *=.*|assets = $(DATADIR)|' config/prefkiosk.ini \

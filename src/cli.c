@@ -795,7 +795,7 @@ cli_staff(struct cli *c, int argc, char **argv)
 			return cli_error(c, CLI_EXIT_USAGE, "staff add needs --role staff|admin");
 		if ((rc = cli_read_pin(c, pin, sizeof pin)) != CLI_EXIT_OK)
 			return rc;
-		rc = staff_add(c->shop->store, name, (enum staff_role)role, pin, c->now, &cause);
+		rc = staff_add(c->shop->store, c->shop->vault, name, (enum staff_role)role, pin, c->now, &cause);
 		sodium_memzero(pin, sizeof pin);
 		if (rc == STAFF_OK)
 			return cli_json(c, json_pack("{s:s, s:s}", "name", name, "role",
@@ -805,7 +805,7 @@ cli_staff(struct cli *c, int argc, char **argv)
 	if (strcmp(verb, "verify") == 0) {
 		if ((got = cli_read_pin(c, pin, sizeof pin)) != CLI_EXIT_OK)
 			return got;
-		rc = staff_verify(c->shop->store, name, pin, c->now,
+		rc = staff_verify(c->shop->store, c->shop->vault, name, pin, c->now,
 		    c->shop->config->staff_max_failures, c->shop->config->staff_lockout_minutes,
 		    &r, &until, &cause);
 		sodium_memzero(pin, sizeof pin);

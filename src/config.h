@@ -54,4 +54,26 @@ void		 config_free(struct config *);
 /* Index of language code lang in the config, or -1. */
 int		 config_language(const struct config *, const char *lang);
 
+/* One "key = value" line of an INI file, as config_ini_parse hands it over. */
+struct config_ini_line {
+	const char	*path;		/* the file, for messages */
+	const char	*section;	/* "" before the first header */
+	const char	*key;
+	const char	*value;
+	int		 line;		/* of this key */
+	int		 section_line;	/* of its section's header; 0 before the first */
+	bool		 new_section;	/* the first key under a new header */
+};
+
+/*
+ * Read an INI file with inih (no inline comments, no continuation lines), calling fn for every
+ * key with the line it is on; fn returns 0, or -1 with *cause set.  Returns 0, or -1 with
+ * *cause (caller frees) for an unreadable file, a line that is not "[section]" or "key = value",
+ * a line of 200 characters or more, or, unless allow_empty, a section header with no keys.
+ * The catalogue reads its file through this too, so both files follow the same rules.
+ */
+int		 config_ini_parse(const char *path, bool allow_empty,
+		    int (*fn)(void *arg, const struct config_ini_line *, char **cause), void *arg,
+		    char **cause);
+
 #endif

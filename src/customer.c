@@ -316,7 +316,7 @@ customer_enroll_locked(struct shop *s, struct customer_enrolment *e, time_t now,
 	if ((rc = customer_enrolment_check(s, e, cause)) != CUSTOMER_OK)
 		return rc;
 	lang = config_language(s->config, p->language);
-	if (e->pin[0] != '\0' && p->pin_hash[0] == '\0' && vault_pin_hash(e->pin, p->pin_hash) != 0)
+	if (e->pin[0] != '\0' && p->pin_hash[0] == '\0' && vault_pin_hash(s->vault, e->pin, p->pin_hash) != 0)
 		return util_fail(cause, "out of memory while hashing the PIN");
 	if ((dk = vault_datakey_new()) == NULL)
 		return util_fail(cause, "out of memory");
@@ -419,7 +419,7 @@ customer_enroll(struct shop *s, struct customer_enrolment *e, time_t now, char *
 	if ((rc = customer_enrolment_check(s, e, cause)) != CUSTOMER_OK)
 		return rc;
 	/* The slow Argon2id hash happens before the write lock is taken. */
-	if (e->pin[0] != '\0' && vault_pin_hash(e->pin, e->profile->pin_hash) != 0)
+	if (e->pin[0] != '\0' && vault_pin_hash(s->vault, e->pin, e->profile->pin_hash) != 0)
 		return util_fail(cause, "out of memory while hashing the PIN");
 	if (store_begin(s->store, cause) != 0)
 		return CUSTOMER_ERROR;

@@ -30,7 +30,8 @@ enum vault_subkey {
 	VAULT_SUBKEY_CODE,
 	VAULT_SUBKEY_WRAP,
 	VAULT_SUBKEY_CHAIN,
-	VAULT_NSUBKEYS = VAULT_SUBKEY_CHAIN
+	VAULT_SUBKEY_PIN,
+	VAULT_NSUBKEYS = VAULT_SUBKEY_PIN
 };
 
 struct vault {
@@ -331,17 +332,45 @@ vault_datakey_unwrap(const struct vault *v, const unsigned char *wrapped, size_t
 	return k;
 }
 
-int
-vault_pin_hash(const char *pin, char out[VAULT_PIN_HASH_BYTES])
+/*
+ * The PIN is peppered before Argon2id: a keyed BLAKE2b of it under a subkey, in hex.  A PIN has
+ * few possible values, so without the pepper a copy of the store alone would give up every PIN
+ * hash to a brute-force search; with it, the key is needed too.
+ */
+static void
+vault_pin_pepper(const struct vault *v, const char *pin, char out[2 * VAULT_MAC_BYTES + 1])
 {
-	return crypto_pwhash_str(out, pin, strlen(pin), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-	    crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0 ? 0 : -1;
+	unsigned char	mac[VAULT_MAC_BYTES];
+
+	crypto_generichash(mac, sizeof mac, (const unsigned char *)pin, strlen(pin),
+	    vault_subkey(v, VAULT_SUBKEY_PIN), VAULT_KEY_BYTES);
+	sodium_bin2hex(out, 2 * VAULT_MAC_BYTES + 1, mac, sizeof mac);
+	sodium_memzero(mac, sizeof mac);
 }
 
 int
-vault_pin_verify(const char *hash, const char *pin)
+vault_pin_hash(const struct vault *v, const char *pin, char out[VAULT_PIN_HASH_BYTES])
 {
-	return crypto_pwhash_str_verify(hash, pin, strlen(pin)) == 0 ? 0 : -1;
+	char	pepper[2 * VAULT_MAC_BYTES + 1];
+	int	rc;
+
+	vault_pin_pepper(v, pin, pepper);
+	rc = crypto_pwhash_str(out, pepper, strlen(pepper), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	    crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0 ? 0 : -1;
+	sodium_memzero(pepper, sizeof pepper);
+	return rc;
+}
+
+int
+vault_pin_verify(const struct vault *v, const char *hash, const char *pin)
+{
+	char	pepper[2 * VAULT_MAC_BYTES + 1];
+	int	rc;
+
+	vault_pin_pepper(v, pin, pepper);
+	rc = crypto_pwhash_str_verify(hash, pepper, strlen(pepper)) == 0 ? 0 : -1;
+	sodium_memzero(pepper, sizeof pepper);
+	return rc;
 }
 
 void

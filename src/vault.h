@@ -89,10 +89,12 @@ int		 vault_unseal(const unsigned char *datakey, const char *table, const char *
 		     const char *uid, uint32_t keyver, const unsigned char *sealed, size_t len,
 		     void *out);
 
-/* Argon2id hash of a PIN (a NUL-terminated string in out); -1 when out of memory. */
-int		 vault_pin_hash(const char *pin, char out[VAULT_PIN_HASH_BYTES]);
+/* Argon2id hash of a peppered PIN (a NUL-terminated string in out); -1 when out of memory.
+ * The pepper is keyed, so a copy of the store alone cannot be searched for PINs. */
+int		 vault_pin_hash(const struct vault *, const char *pin,
+		     char out[VAULT_PIN_HASH_BYTES]);
 /* 0 when pin matches hash, -1 otherwise. */
-int		 vault_pin_verify(const char *hash, const char *pin);
+int		 vault_pin_verify(const struct vault *, const char *hash, const char *pin);
 
 /* Random identifiers: n random bytes in Crockford base32 into out (2n chars + NUL at most). */
 void		 vault_random_id(char *out, size_t nbytes);

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "customer.h"
 #include "helpers.h"
 
 /* Make a new empty directory under /tmp. */
@@ -93,4 +94,43 @@ helpers_file_contains(const char *path, const void *needle, size_t len)
 		found = memmem(buf, n, needle, len) != NULL;
 	free(buf);
 	return found;
+}
+
+/* Create and open a store in dir. */
+struct shop *
+helpers_shop(const char *dir)
+{
+	struct shop_paths	 paths;
+	struct shop		*s;
+	char			*cause = NULL;
+	int			 code;
+
+	cr_assert_eq(vault_init(), 0);
+	paths.db = helpers_path(dir, "store.db");
+	paths.key_file = helpers_path(dir, "store.key");
+	paths.config = HELPERS_CONFIG_DIR;
+	paths.passphrase = NULL;
+	cr_assert_eq(shop_create(&paths, false, &cause), 0, "%s", cause);
+	s = shop_open(&paths, &code, &cause);
+	cr_assert_not_null(s, "%s", cause);
+	free((char *)paths.db);
+	free((char *)paths.key_file);
+	return s;
+}
+
+/* Enrol from JSON, asserting success. */
+void
+helpers_enroll(struct shop *s, const char *json, time_t now, char *uid)
+{
+	struct customer_enrolment	*e = customer_enrolment_new();
+	json_error_t			 jerr;
+	json_t				*doc = json_loads(json, 0, &jerr);
+	char				 receipt[CONSENT_ID_LEN + 1], *cause = NULL;
+
+	cr_assert_not_null(doc, "bad test JSON: %s", jerr.text);
+	cr_assert_eq(customer_enrolment_from_json(s, doc, false, e, &cause), CUSTOMER_OK, "%s",
+	    cause);
+	cr_assert_eq(customer_enroll(s, e, now, uid, receipt, &cause), CUSTOMER_OK, "%s", cause);
+	json_decref(doc);
+	customer_enrolment_free(e);
 }

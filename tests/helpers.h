@@ -24,6 +24,14 @@ void	 helpers_write(const char *path, const char *text);
 /* The checkout's config/ directory (tests run from the top of the checkout). */
 #define HELPERS_CONFIG_DIR	"config"
 
+struct shop;
+
+/* A new store with its key file in dir, opened with the checkout's config (shop_close frees). */
+struct shop	*helpers_shop(const char *dir);
+
+/* Enrol a member from a JSON text; returns the uid in uid[17].  Aborts the test on failure. */
+void	 helpers_enroll(struct shop *, const char *json, time_t now, char *uid);
+
 /* Does the file contain the byte string needle?  1 yes, 0 no, -1 unreadable. */
 int	 helpers_file_contains(const char *path, const void *needle, size_t len);
 

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "helpers.h"
 #include "vault.h"
 
@@ -194,10 +196,24 @@ Test(vault, pin_hash_verifies_only_the_right_pin)
 {
 	char	hash[VAULT_PIN_HASH_BYTES];
 
-	cr_assert_eq(vault_pin_hash("4711", hash), 0);
+	cr_assert_eq(vault_pin_hash(v, "4711", hash), 0);
 	cr_assert_null(strstr(hash, "4711"));
-	cr_assert_eq(vault_pin_verify(hash, "4711"), 0);
-	cr_assert_eq(vault_pin_verify(hash, "4712"), -1);
+	cr_assert_eq(vault_pin_verify(v, hash, "4711"), 0);
+	cr_assert_eq(vault_pin_verify(v, hash, "4712"), -1);
+}
+
+Test(vault, pin_hash_is_useless_without_the_key)
+{
+	char		 hash[VAULT_PIN_HASH_BYTES], *path = helpers_path(dir, "other"), *cause = NULL;
+	struct vault	*w;
+
+	cr_assert_eq(vault_keyfile_create(path, &cause), 0);
+	w = vault_open_keyfile(path, &cause);
+	cr_assert_eq(vault_pin_hash(v, "4711", hash), 0);
+	cr_assert_eq(vault_pin_verify(w, hash, "4711"), -1, "another key must not verify it");
+	cr_assert_neq(crypto_pwhash_str_verify(hash, "4711", 4), 0, "the bare PIN must not verify");
+	vault_free(w);
+	free(path);
 }
 
 Test(vault, chain_mac_depends_on_previous_and_data)

@@ -1,0 +1,384 @@
+/*
+ * bench — `make bench`: prefkiosk's figures beside a raw-SQLite baseline measured in the same
+ * run, on the same kind of rows and bytes, so the ratio says what encryption, blind indexes
+ * and the consent chain cost.  It prints a table; it asserts nothing.
+ *
+ * For each scale (BENCH_SCALES, default "100000 1000000"):
+ *   import     members enrolled in batches of 500 (prefkiosk's import path) vs plaintext rows
+ *   enrol      durable enrolments, one transaction each, on top of that store
+ *   lookup     by phone: normalise + blind index + index + unwrap + open vs indexed point query
+ *   start-up   `prefkiosk lookup --card` as a new process: wall time and peak RSS
+ *   bytes      file size per member, checkpointed
+ */
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "customer.h"
+#include "util.h"
+
+#define BENCH_BATCH	500
+#define BENCH_ENROLS	300
+#define BENCH_LOOKUPS	20000
+
+struct bench_row {
+	const char	*what;
+	double		 ours, base;
+	const char	*unit;
+	const char	*target;
+	int		 higher_is_better;
+};
+
+static double
+bench_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Remove a store and its WAL files. */
+static void
+bench_unlink(const char *db)
+{
+	char	path[512];
+
+	unlink(db);
+	snprintf(path, sizeof path, "%s-wal", db);
+	unlink(path);
+	snprintf(path, sizeof path, "%s-shm", db);
+	unlink(path);
+}
+
+/* The i-th synthetic member, the same for both sides. */
+static void
+bench_member(long i, char *email, char *phone, char *name, char *card)
+{
+	sprintf(email, "member%ld@example.org", i);
+	sprintf(phone, "+4917%09ld", i);
+	sprintf(name, "Member Number %ld", i);
+	sprintf(card, "9%011ld", i);
+}
+
+/* Fill an enrolment for member i: e-mail channel, two interests, one consent given. */
+static void
+bench_enrolment(const struct shop *s, struct customer_enrolment *e, long i)
+{
+	struct customer_profile	*p = e->profile;
+	int			 ch = catalog_channel_find(s->catalog, "email");
+	int			 sms = catalog_channel_find(s->catalog, "sms");
+
+	bench_member(i, p->email, p->phone, p->name, p->card);
+	snprintf(p->language, sizeof p->language, "%s", s->config->languages[0]);
+	p->interests[i % s->catalog->ninterests] = true;
+	p->interests[(i * 7 + 3) % s->catalog->ninterests] = true;
+	p->channels[ch] = (int)s->catalog->channels[ch].frequencies[0];
+	p->channels[sms] = (int)s->catalog->channels[sms].frequencies[0];
+	e->consents[0] = CONSENT_GIVEN;
+}
+
+/* Open the shop on db, creating it when absent. */
+static struct shop *
+bench_shop(const char *db, const char *key)
+{
+	struct shop_paths	 paths = { db, "config", key, NULL };
+	struct shop		*s;
+	char			*cause = NULL;
+	int			 code;
+
+	if (access(db, F_OK) != 0 && shop_create(&paths, false, &cause) != 0) {
+		fprintf(stderr, "bench: %s\n", cause);
+		exit(1);
+	}
+	if ((s = shop_open(&paths, &code, &cause)) == NULL) {
+		fprintf(stderr, "bench: %s\n", cause);
+		exit(1);
+	}
+	return s;
+}
+
+/* Enrol members [from, to) through prefkiosk: batches, or one durable transaction each. */
+static double
+bench_ours(struct shop *s, long from, long to, int batched)
+{
+	char				 uid[CUSTOMER_UID_LEN + 1], receipt[CONSENT_ID_LEN + 1];
+	char				*cause = NULL;
+	double				 t0 = bench_now();
+	long				 i;
+
+	for (i = from; i < to; i++) {
+		struct customer_enrolment *e = customer_enrolment_new();
+		bench_enrolment(s, e, i);
+		if (!batched) {
+			if (customer_enroll(s, e, time(NULL), uid, receipt, &cause) != 0) {
+				fprintf(stderr, "bench: %s\n", cause);
+				exit(1);
+			}
+		} else {
+			if ((i - from) % BENCH_BATCH == 0 && store_begin(s->store, &cause) != 0)
+				exit(1);
+			if (customer_enroll_locked(s, e, time(NULL), uid, receipt, &cause) != 0) {
+				fprintf(stderr, "bench: %s\n", cause);
+				exit(1);
+			}
+			if ((i - from) % BENCH_BATCH == BENCH_BATCH - 1 || i == to - 1)
+				if (store_commit(s->store, &cause) != 0)
+					exit(1);
+		}
+		customer_enrolment_free(e);
+	}
+	return bench_now() - t0;
+}
+
+/* The baseline schema: the same rows in plaintext, with the same indexes. */
+static const char bench_schema[] =
+	"PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+	"CREATE TABLE customers (id INTEGER PRIMARY KEY, uid TEXT UNIQUE, card TEXT, phone TEXT,"
+	" email TEXT, name TEXT, language TEXT, prefs TEXT, created INTEGER, last_seen INTEGER);"
+	"CREATE UNIQUE INDEX c_card ON customers(card); CREATE UNIQUE INDEX c_phone ON customers(phone);"
+	"CREATE UNIQUE INDEX c_email ON customers(email);"
+	"CREATE TABLE consent_records (id INTEGER PRIMARY KEY, record_id TEXT UNIQUE, receipt_id TEXT,"
+	" subject TEXT, purpose TEXT, state TEXT, event_time INTEGER, body TEXT);"
+	"CREATE INDEX cr_subject ON consent_records(subject, purpose, id);"
+	"CREATE INDEX cr_receipt ON consent_records(receipt_id);";
+
+/* A consent body of the size prefkiosk writes (about 900 bytes of JSON). */
+static void
+bench_body(char *out, size_t size, long i, int p)
+{
+	snprintf(out, size, "{\"controller\":{\"contact\":\"privacy@beanandleaf.example\","
+	    "\"name\":\"Bean & Leaf GmbH\"},\"data_categories\":[\"email\",\"interests\","
+	    "\"purchase_history\"],\"event_time\":\"2026-03-01T12:00:00Z\",\"jurisdiction\":"
+	    "\"EU-DE\",\"language\":\"en\",\"lawful_basis\":\"consent\",\"method\":\"kiosk\","
+	    "\"notice\":{\"digest\":\"0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2"
+	    "e1f0\",\"id\":\"purpose_%d\",\"version\":1},\"purpose\":{\"id\":\"purpose_%d\","
+	    "\"title\":\"Personalised offers for you\"},\"receipt_id\":\"RCPT%022ld\","
+	    "\"record_id\":\"REC%d%022ld\",\"recipients\":[],\"retention_days\":730,"
+	    "\"sensitive\":false,\"staff\":null,\"state\":\"given\",\"subject\":\"SUBJ%012ld\","
+	    "\"terminal\":1,\"third_party\":false,\"valid_until\":\"2027-03-01T12:00:00Z\","
+	    "\"withdrawal_method\":\"at any prefkiosk terminal under 'My consents', or by writing "
+	    "to the controller's contact\"}", p, p, i, p, i, i);
+}
+
+/* Insert members [from, to) as plaintext rows: batches, or one durable transaction each. */
+static double
+bench_base(sqlite3 *db, long from, long to, int npurposes, int batched)
+{
+	sqlite3_stmt	*c, *r;
+	char		 email[64], phone[32], name[64], card[32], uid[32], body[2048], rid[64];
+	double		 t0 = bench_now();
+	long		 i;
+	int		 p;
+
+	sqlite3_prepare_v2(db, "INSERT INTO customers (uid, card, phone, email, name, language,"
+	    " prefs, created, last_seen) VALUES (?1, ?2, ?3, ?4, ?5, 'en', ?6, ?7, ?7)", -1, &c, NULL);
+	sqlite3_prepare_v2(db, "INSERT INTO consent_records (record_id, receipt_id, subject,"
+	    " purpose, state, event_time, body) VALUES (?1, ?2, ?3, ?4, 'given', ?5, ?6)", -1, &r,
+	    NULL);
+	for (i = from; i < to; i++) {
+		if (!batched || (i - from) % BENCH_BATCH == 0)
+			sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+		bench_member(i, email, phone, name, card);
+		sprintf(uid, "SUBJ%012ld", i);
+		sqlite3_bind_text(c, 1, uid, -1, SQLITE_STATIC);
+		sqlite3_bind_text(c, 2, card, -1, SQLITE_STATIC);
+		sqlite3_bind_text(c, 3, phone, -1, SQLITE_STATIC);
+		sqlite3_bind_text(c, 4, email, -1, SQLITE_STATIC);
+		sqlite3_bind_text(c, 5, name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(c, 6, "{\"interests\":[\"espresso\",\"pastries\"],"
+		    "\"channels\":{\"email\":\"weekly\",\"sms\":\"monthly\"}}", -1, SQLITE_STATIC);
+		sqlite3_bind_int64(c, 7, (sqlite3_int64)time(NULL));
+		if (sqlite3_step(c) != SQLITE_DONE)
+			exit(1);
+		sqlite3_reset(c);
+		for (p = 0; p < npurposes; p++) {
+			bench_body(body, sizeof body, i, p);
+			sprintf(rid, "REC%d%022ld", p, i);
+			sqlite3_bind_text(r, 1, rid, -1, SQLITE_STATIC);
+			sqlite3_bind_text(r, 2, uid, -1, SQLITE_STATIC);
+			sqlite3_bind_text(r, 3, uid, -1, SQLITE_STATIC);
+			sqlite3_bind_int(r, 4, p);
+			sqlite3_bind_int64(r, 5, (sqlite3_int64)time(NULL));
+			sqlite3_bind_text(r, 6, body, -1, SQLITE_STATIC);
+			if (sqlite3_step(r) != SQLITE_DONE)
+				exit(1);
+			sqlite3_reset(r);
+		}
+		if (!batched || (i - from) % BENCH_BATCH == BENCH_BATCH - 1 || i == to - 1)
+			sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	}
+	sqlite3_finalize(c);
+	sqlite3_finalize(r);
+	return bench_now() - t0;
+}
+
+/* Look members up by phone through prefkiosk: find + load. */
+static double
+bench_lookup_ours(struct shop *s, long n, long count)
+{
+	struct customer_profile	*p;
+	char			 email[64], phone[32], name[64], card[32];
+	char			 uid[CUSTOMER_UID_LEN + 1];
+	double			 t0 = bench_now();
+	long			 i;
+
+	for (i = 0; i < count; i++) {
+		bench_member((long)randombytes_uniform((uint32_t)n), email, phone, name, card);
+		if (customer_find(s, CONTACT_PHONE, phone, uid, NULL) != 0 ||
+		    customer_load(s, uid, &p, NULL) != 0)
+			exit(1);
+		customer_profile_free(p);
+	}
+	return bench_now() - t0;
+}
+
+/* The baseline: an indexed point query on the plaintext phone, reading the row. */
+static double
+bench_lookup_base(sqlite3 *db, long n, long count)
+{
+	sqlite3_stmt	*q;
+	char		 email[64], phone[32], name[64], card[32];
+	double		 t0 = bench_now();
+	long		 i;
+
+	sqlite3_prepare_v2(db, "SELECT uid, name, email, phone, card, language, prefs FROM customers"
+	    " WHERE phone = ?1", -1, &q, NULL);
+	for (i = 0; i < count; i++) {
+		bench_member((long)randombytes_uniform((uint32_t)n), email, phone, name, card);
+		sqlite3_bind_text(q, 1, phone, -1, SQLITE_STATIC);
+		if (sqlite3_step(q) != SQLITE_ROW)
+			exit(1);
+		sqlite3_reset(q);
+	}
+	sqlite3_finalize(q);
+	return bench_now() - t0;
+}
+
+/* Run `prefkiosk lookup --card` as a new process: wall seconds and peak RSS in KiB. */
+static void
+bench_startup(const char *db, const char *key, double *secs, long *rss)
+{
+	struct rusage	ru;
+	double		t0 = bench_now();
+	pid_t		pid;
+	int		status, fd;
+
+	if ((pid = fork()) == 0) {
+		fd = open("/dev/null", O_WRONLY);
+		dup2(fd, 1);
+		execl("build/prefkiosk", "prefkiosk", "--db", db, "--key-file", key, "--config",
+		    "config", "lookup", "--card", "900000000042", (char *)NULL);
+		_exit(127);
+	}
+	wait4(pid, &status, 0, &ru);
+	*secs = bench_now() - t0;
+	*rss = ru.ru_maxrss;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		fprintf(stderr, "bench: prefkiosk lookup failed (status %d)\n", status);
+		exit(1);
+	}
+}
+
+/* File size after a truncating checkpoint. */
+static double
+bench_bytes(sqlite3 *db, const char *path)
+{
+	struct stat	sb;
+
+	sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	stat(path, &sb);
+	return (double)sb.st_size;
+}
+
+static void
+bench_print(const struct bench_row *r)
+{
+	double	ratio = r->base > 0 ? r->ours / r->base : 0;
+
+	printf("| %-44s | %12.1f | %12.1f | %-6s | %6.2fx | %-8s |\n", r->what, r->ours, r->base,
+	    r->unit, ratio, r->target);
+}
+
+int
+main(void)
+{
+	const char		*scales = getenv("BENCH_SCALES");
+	char			 dir[] = "/tmp/prefkiosk-bench-XXXXXX", ours[256], base[256], key[256];
+	char			 buf[64], *tok, *save = NULL, *list;
+	struct shop		*s;
+	sqlite3			*db;
+	double			 t, tb, secs;
+	long			 n, rss, have = 0;
+	char			 what[128];
+
+	if (vault_init() != 0 || mkdtemp(dir) == NULL)
+		return 1;
+	list = util_xstrdup(scales != NULL ? scales : "100000 1000000");
+	snprintf(ours, sizeof ours, "%s/ours.db", dir);
+	snprintf(base, sizeof base, "%s/base.db", dir);
+	snprintf(key, sizeof key, "%s/key", dir);
+	s = bench_shop(ours, key);
+	sqlite3_open(base, &db);
+	sqlite3_exec(db, bench_schema, NULL, NULL, NULL);
+
+	printf("prefkiosk bench — %s", ctime(&(time_t){ time(NULL) }));
+	printf("| %-44s | %12s | %12s | %-6s | %7s | %-8s |\n", "operation", "prefkiosk",
+	    "baseline", "unit", "ratio", "target");
+	printf("|%s|%s|%s|%s|%s|%s|\n", "----------------------------------------------",
+	    "--------------", "--------------", "--------", "---------", "----------");
+	for (tok = strtok_r(list, " ", &save); tok != NULL; tok = strtok_r(NULL, " ", &save)) {
+		n = atol(tok);
+		if (n <= have)
+			continue;
+		t = bench_ours(s, have, n, 1);
+		tb = bench_base(db, have, n, (int)s->catalog->npurposes, 1);
+		snprintf(what, sizeof what, "import to %ld members (members/s)", n);
+		bench_print(&(struct bench_row){ what, (double)(n - have) / t,
+		    (double)(n - have) / tb, "/s", ">=0.6x", 1 });
+		have = n;
+
+		t = bench_ours(s, have, have + BENCH_ENROLS, 0);
+		tb = bench_base(db, have, have + BENCH_ENROLS, (int)s->catalog->npurposes, 0);
+		snprintf(what, sizeof what, "durable enrolment at %ld (enrolments/s)", n);
+		bench_print(&(struct bench_row){ what, BENCH_ENROLS / t, BENCH_ENROLS / tb, "/s",
+		    ">=0.8x", 1 });
+		have += BENCH_ENROLS;
+
+		t = bench_lookup_ours(s, have, BENCH_LOOKUPS);
+		tb = bench_lookup_base(db, have, BENCH_LOOKUPS);
+		snprintf(what, sizeof what, "lookup by phone among %ld (us each)", n);
+		bench_print(&(struct bench_row){ what, t / BENCH_LOOKUPS * 1e6,
+		    tb / BENCH_LOOKUPS * 1e6, "us", "<=1.25x", 0 });
+
+		snprintf(what, sizeof what, "bytes on disk per member at %ld", n);
+		bench_print(&(struct bench_row){ what, bench_bytes(store_db(s->store), ours) / have,
+		    bench_bytes(db, base) / have, "B", "-", 0 });
+
+		bench_startup(ours, key, &secs, &rss);
+		snprintf(what, sizeof what, "start-up + lookup process at %ld (ms)", n);
+		bench_print(&(struct bench_row){ what, secs * 1e3, 15, "ms", "<=15ms", 0 });
+		snprintf(what, sizeof what, "peak memory of that process at %ld (KiB)", n);
+		bench_print(&(struct bench_row){ what, (double)rss, 8192, "KiB", "<=8MiB", 0 });
+		snprintf(buf, sizeof buf, "%ld", n);
+	}
+	printf("(baseline for start-up and memory: the target itself)\n");
+	shop_close(s);
+	sqlite3_close(db);
+	bench_unlink(ours);
+	bench_unlink(base);
+	unlink(key);
+	rmdir(dir);
+	free(list);
+	return 0;
+}

@@ -1,0 +1,29 @@
+/*
+ * test_util — reasons and dates.
+ */
+#include <criterion/criterion.h>
+
+#include <stdlib.h>
+
+#include "helpers.h"
+#include "util.h"
+
+Test(util, fail_formats_a_reason_and_returns_minus_one)
+{
+	char	*cause = NULL;
+
+	cr_assert_eq(util_fail(&cause, "line %d: %s", 3, "bad"), -1);
+	cr_assert_str_eq(cause, "line 3: bad");
+	free(cause);
+	cr_assert_eq(util_fail(NULL, "ignored"), -1);
+}
+
+Test(util, dates_are_utc)
+{
+	char	day[11], iso[21];
+
+	util_day(HELPERS_NOW, day);
+	util_iso8601(HELPERS_NOW, iso);
+	cr_assert_str_eq(day, "2026-03-01");
+	cr_assert_str_eq(iso, "2026-03-01T12:00:00Z");
+}
