@@ -336,6 +336,7 @@ admin_purge(struct shop *s, time_t now, bool dry_run, char **cause)
 	time_t			 cutoff = now - (time_t)s->config->inactive_days * UTIL_DAY;
 	json_t			*inactive = NULL, *lapsed = NULL, *v, *o = NULL;
 	struct consent_event	 ev;
+	struct consent_chain	 chain;
 	char			 receipt[CONSENT_ID_LEN + 1];
 	sqlite3_stmt		*stmt;
 	long			 rewards = 0;
@@ -359,6 +360,7 @@ admin_purge(struct shop *s, time_t now, bool dry_run, char **cause)
 			sqlite3_finalize(stmt);
 			goto out;
 		}
+		consent_chain_begin(&chain);
 		memset(&ev, 0, sizeof ev);
 		ev.state = CONSENT_EXPIRED;
 		ev.method = CONSENT_RETENTION;
@@ -370,11 +372,16 @@ admin_purge(struct shop *s, time_t now, bool dry_run, char **cause)
 			if (p < 0)
 				continue;	/* a purpose the catalogue dropped */
 			ev.purpose = p;
-			if (consent_record(s, &ev, cause) != 0) {
+			if (consent_record(s, &chain, &ev, cause) != 0) {
 				sqlite3_finalize(stmt);
 				store_rollback(s->store);
 				goto out;
 			}
+		}
+		if (consent_chain_end(s, &chain, cause) != 0) {
+			sqlite3_finalize(stmt);
+			store_rollback(s->store);
+			goto out;
 		}
 	}
 	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)now);

@@ -85,7 +85,7 @@ cli_customer_exit(int result)
 static int
 cli_json(struct cli *c, json_t *o, size_t flags)
 {
-	int	rc = json_dumpf(o, c->out, flags | JSON_ENSURE_ASCII);
+	int	rc = json_dumpf(o, c->out, flags);
 
 	fputc('\n', c->out);
 	json_decref(o);
@@ -185,10 +185,15 @@ cli_enroll(struct cli *c, int argc, char **argv)
 
 /* Commit the open batch of an import; returns 0 or -1 with the error printed. */
 static int
-cli_import_commit(struct cli *c, long *imported, long batch)
+cli_import_commit(struct cli *c, struct consent_chain *chain, long *imported, long batch)
 {
 	char	*cause = NULL;
 
+	if (consent_chain_end(c->shop, chain, &cause) != 0) {
+		store_rollback(c->shop->store);
+		cli_cause(c, CLI_EXIT_RUNTIME, cause);
+		return -1;
+	}
 	if (store_commit(c->shop->store, &cause) != 0) {
 		cli_cause(c, CLI_EXIT_RUNTIME, cause);
 		return -1;
@@ -202,6 +207,7 @@ static int
 cli_import(struct cli *c, int argc, char **argv)
 {
 	struct customer_enrolment	*e;
+	struct consent_chain		 chain;
 	json_error_t			 jerr;
 	json_t				*doc;
 	FILE				*f;
@@ -229,16 +235,24 @@ cli_import(struct cli *c, int argc, char **argv)
 		e = customer_enrolment_new();
 		rc = customer_enrolment_from_json(c->shop, doc, true, e, &cause);
 		json_decref(doc);
-		if (rc == CUSTOMER_OK && batch == 0 && store_begin(c->shop->store, &cause) != 0)
-			rc = CUSTOMER_ERROR;
+		if (rc == CUSTOMER_OK && batch == 0) {
+			if (store_begin(c->shop->store, &cause) != 0)
+				rc = CUSTOMER_ERROR;
+			consent_chain_begin(&chain);
+		}
 		if (rc == CUSTOMER_OK) {
 			store_exec(c->shop->store, "SAVEPOINT line", NULL);
-			rc = customer_enroll_locked(c->shop, e, c->now, uid, receipt, &cause);
+			rc = customer_enroll_locked(c->shop, &chain, e, c->now, uid, receipt,
+			    &cause);
 			if (rc == CUSTOMER_OK) {
 				store_exec(c->shop->store, "RELEASE line", NULL);
 				batch++;
-			} else
+			} else {
+				/* The cursor may point at records the rollback removed. */
 				store_exec(c->shop->store, "ROLLBACK TO line; RELEASE line", NULL);
+				consent_chain_begin(&chain);
+				chain.appended = batch > 0;
+			}
 		}
 		customer_enrolment_free(e);
 		if (rc == CUSTOMER_ERROR) {
@@ -258,7 +272,7 @@ cli_import(struct cli *c, int argc, char **argv)
 			continue;
 		}
 		if (batch == CLI_IMPORT_BATCH) {
-			if (cli_import_commit(c, &imported, batch) != 0) {
+			if (cli_import_commit(c, &chain, &imported, batch) != 0) {
 				code = CLI_EXIT_RUNTIME;
 				batch = 0;
 				goto out;
@@ -271,7 +285,7 @@ cli_import(struct cli *c, int argc, char **argv)
 		code = CLI_EXIT_RUNTIME;
 	}
 out:
-	if (batch > 0 && cli_import_commit(c, &imported, batch) != 0)
+	if (batch > 0 && cli_import_commit(c, &chain, &imported, batch) != 0)
 		code = CLI_EXIT_RUNTIME;
 	free(line);
 	fclose(f);
@@ -437,9 +451,10 @@ cli_consent(struct cli *c, int argc, char **argv)
 		return cli_cause(c, cli_customer_exit(rc), cause);
 	if ((m = customer_export(c->shop, uid, c->now, &result, &cause)) == NULL)
 		return cli_cause(c, cli_customer_exit(result), cause);
-	return cli_json(c, json_pack("{s:s, s:s, s:O}", "customer", uid, "receipt", receipt,
-	    "consents", json_object_get(m, "consents")), JSON_COMPACT) |
-	    (json_decref(m), 0);
+	result = cli_json(c, json_pack("{s:s, s:s, s:O}", "customer", uid, "receipt", receipt,
+	    "consents", json_object_get(m, "consents")), JSON_COMPACT);
+	json_decref(m);
+	return result;
 }
 
 /* Options of `export`. */
@@ -846,17 +861,17 @@ static const struct cli_command cli_commands[] = {
 	    CLI_NEEDS_SHOP, cli_staff },
 };
 
-/* Print the usage of every command. */
+/* Print the usage of every command on stdout. */
 static int
-cli_usage(struct cli *c, int code)
+cli_usage(struct cli *c)
 {
 	size_t	i;
-	FILE	*f = code == CLI_EXIT_OK ? c->out : c->err;
 
-	fputs("usage: prefkiosk [--db PATH] [--config DIR] [--key-file PATH] COMMAND ...\n", f);
+	fputs("usage: prefkiosk [--db PATH] [--config DIR] [--key-file PATH] COMMAND ...\n",
+	    c->out);
 	for (i = 0; i < sizeof cli_commands / sizeof cli_commands[0]; i++)
-		fprintf(f, "  prefkiosk %s\n", cli_commands[i].usage);
-	return code;
+		fprintf(c->out, "  prefkiosk %s\n", cli_commands[i].usage);
+	return CLI_EXIT_OK;
 }
 
 /* Take the global options out of argv, wherever they stand; returns the new argc or -1. */
@@ -928,14 +943,13 @@ cli_main(int argc, char **argv, const struct cli_hooks *hooks, FILE *in, FILE *o
 	}
 	if (strcmp(argv[0], "help") == 0 || strcmp(argv[0], "--help") == 0 ||
 	    strcmp(argv[0], "-h") == 0)
-		return cli_usage(&c, CLI_EXIT_OK);
+		return cli_usage(&c);
 	for (i = 0; i < sizeof cli_commands / sizeof cli_commands[0]; i++)
 		if (strcmp(argv[0], cli_commands[i].name) == 0)
 			cmd = &cli_commands[i];
-	if (cmd == NULL) {
-		cli_error(&c, CLI_EXIT_USAGE, "unknown command '%s'", argv[0]);
-		return cli_usage(&c, CLI_EXIT_USAGE);
-	}
+	if (cmd == NULL)
+		return cli_error(&c, CLI_EXIT_USAGE, "unknown command '%s'; see prefkiosk help",
+		    argv[0]);
 	if (vault_init() != 0)
 		return cli_error(&c, CLI_EXIT_RUNTIME, "cannot start libsodium");
 	if (cmd->needs == CLI_NEEDS_CATALOG)

@@ -162,8 +162,8 @@ config_set_languages(struct config *c, const struct config_option *o, const char
 		len = strcspn(value, " \t");
 		if (len != 2 || value[0] < 'a' || value[0] > 'z' || value[1] < 'a' ||
 		    value[1] > 'z') {
-			why = util_xprintf("'%.*s' is not an ISO 639-1 code (two lower-case letters, "
-			    "e.g. en)", (int)len, value);
+			why = util_xprintf("'%.*s' is not an ISO 639-1 code (two lower-case "
+			    "letters, e.g. en)", (int)len, value);
 			break;
 		}
 		for (i = 0; i < n && strncmp(codes[i], value, 2) != 0; i++)
@@ -273,6 +273,9 @@ config_handle(void *arg, const struct config_ini_line *l, char **cause)
 		if (strcmp(o->key, l->key) == 0)
 			break;
 	}
+	if (i == CONFIG_NOPTIONS && l->section_line == 0)
+		return util_fail(cause, "%s:%d: '%s' comes before any section; put it under its "
+		    "[section]", l->path, l->line, l->key);
 	if (i == CONFIG_NOPTIONS) {
 		list = config_keys(known_section ? l->section : NULL);
 		if (known_section)
@@ -296,6 +299,7 @@ config_handle(void *arg, const struct config_ini_line *l, char **cause)
 	return 0;
 }
 
+/* Defaults first, then the file over them, then the keys the file must give. */
 struct config *
 config_load(const char *dir, char **cause)
 {
@@ -340,6 +344,7 @@ out:
 	return c;
 }
 
+/* Free a config and its strings; NULL is fine. */
 void
 config_free(struct config *c)
 {
@@ -359,6 +364,7 @@ config_free(struct config *c)
 	free(c);
 }
 
+/* The index of a language code in the config, or -1. */
 int
 config_language(const struct config *c, const char *lang)
 {
@@ -443,6 +449,7 @@ config_ini_handle(void *arg, const char *section, const char *key, const char *v
 	return 1;
 }
 
+/* Feed one file to inih through the line-counting reader; see config.h. */
 int
 config_ini_parse(const char *path, bool allow_empty,
     int (*fn)(void *, const struct config_ini_line *, char **), void *arg, char **cause)

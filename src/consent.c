@@ -132,53 +132,142 @@ consent_strings(char *const *v, size_t n)
 	return a;
 }
 
-/* The canonical body of a record: every 27560 field, keys sorted, compact. */
+/* A value as compact, ASCII-only JSON text (caller frees); takes the reference. */
+static char *
+consent_json_text(json_t *v)
+{
+	char	*text = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII |
+	    JSON_ENCODE_ANY);
+
+	json_decref(v);
+	if (text == NULL)
+		abort();
+	return text;
+}
+
+/*
+ * The parts of a record's body that depend only on the catalogue and config, as JSON text,
+ * made once per shop: a record is then a single formatted print, not a tree of JSON values.
+ */
+struct consent_texts {
+	char	*controller, *jurisdiction, *withdrawal;
+	char	**purpose_id, **data, **basis, **recipients;
+	char	**title;	/* [purpose * CONFIG_MAX_LANGS + lang] */
+	char	**digest;	/* the same, lower-case hex */
+	size_t	 npurposes;
+};
+
+void
+consent_texts_free(struct consent_texts *t)
+{
+	size_t	i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->npurposes; i++) {
+		free(t->purpose_id[i]);
+		free(t->data[i]);
+		free(t->basis[i]);
+		free(t->recipients[i]);
+	}
+	for (i = 0; i < t->npurposes * CONFIG_MAX_LANGS; i++) {
+		free(t->title[i]);
+		free(t->digest[i]);
+	}
+	free(t->purpose_id);
+	free(t->data);
+	free(t->basis);
+	free(t->recipients);
+	free(t->title);
+	free(t->digest);
+	free(t->controller);
+	free(t->jurisdiction);
+	free(t->withdrawal);
+	free(t);
+}
+
+/* The shop's texts, made on first use. */
+static const struct consent_texts *
+consent_texts(struct shop *s)
+{
+	const struct catalog	*cat = s->catalog;
+	struct consent_texts	*t;
+	size_t			 i, n = cat->npurposes;
+	int			 l;
+
+	if (s->consent_texts != NULL)
+		return s->consent_texts;
+	t = util_xcalloc(1, sizeof *t);
+	t->npurposes = n;
+	t->controller = consent_json_text(json_pack("{s:s, s:s}", "contact",
+	    s->config->controller_contact, "name", s->config->controller));
+	t->jurisdiction = consent_json_text(json_string(s->config->jurisdiction));
+	t->withdrawal = consent_json_text(json_string("at any prefkiosk terminal under "
+	    "'My consents', or by writing to the controller's contact"));
+	t->purpose_id = util_xcalloc(n, sizeof *t->purpose_id);
+	t->data = util_xcalloc(n, sizeof *t->data);
+	t->basis = util_xcalloc(n, sizeof *t->basis);
+	t->recipients = util_xcalloc(n, sizeof *t->recipients);
+	t->title = util_xcalloc(n * CONFIG_MAX_LANGS, sizeof *t->title);
+	t->digest = util_xcalloc(n * CONFIG_MAX_LANGS, sizeof *t->digest);
+	for (i = 0; i < n; i++) {
+		const struct catalog_purpose *p = &cat->purposes[i];
+		t->purpose_id[i] = consent_json_text(json_string(p->id));
+		t->data[i] = consent_json_text(consent_strings(p->data, p->ndata));
+		t->basis[i] = consent_json_text(json_string(p->lawful_basis));
+		t->recipients[i] = consent_json_text(consent_strings(p->recipients,
+		    p->nrecipients));
+		for (l = 0; l < s->config->nlanguages; l++) {
+			t->title[i * CONFIG_MAX_LANGS + l] = consent_json_text(json_string(
+			    catalog_text_get(&p->title, l)));
+			t->digest[i * CONFIG_MAX_LANGS + l] = util_xmalloc(
+			    2 * CATALOG_DIGEST_BYTES + 1);
+			consent_hex(p->notice[l].digest, CATALOG_DIGEST_BYTES,
+			    t->digest[i * CONFIG_MAX_LANGS + l]);
+		}
+	}
+	s->consent_texts = t;
+	return t;
+}
+
+/*
+ * The canonical body of a record: every 27560 field, keys in sorted order, compact, ASCII.
+ * Only the staff name can hold arbitrary text; it is escaped by jansson like the catalogue's.
+ */
 static char *
 consent_body(struct shop *s, const struct consent_event *ev, const char *record_id,
     int version, time_t valid_until)
 {
+	const struct consent_texts	*t = consent_texts(s);
 	const struct catalog_purpose	*p = &s->catalog->purposes[ev->purpose];
 	const struct config		*c = s->config;
-	char				 when[21], until[21], digest[2 * CATALOG_DIGEST_BYTES + 1];
-	json_t				*o;
-	char				*body;
+	size_t				 k = (size_t)ev->purpose * CONFIG_MAX_LANGS +
+					     (size_t)ev->language;
+	char				 when[21], until[24], *staff, *body;
 
 	util_iso8601(ev->now, when);
-	consent_hex(p->notice[ev->language].digest, CATALOG_DIGEST_BYTES, digest);
-	o = json_pack("{s:s, s:s, s:s, s:{s:s, s:s}, s:{s:s, s:s}, s:o, s:s,"
-	    " s:{s:s, s:i, s:s}, s:s, s:s, s:o, s:i, s:s, s:s, s:s, s:o, s:b, s:b, s:i, s:s}",
-	    "record_id", record_id,
-	    "receipt_id", ev->receipt,
-	    "subject", ev->subject,
-	    "controller", "name", c->controller, "contact", c->controller_contact,
-	    "purpose", "id", p->id, "title", catalog_text_get(&p->title, ev->language),
-	    "data_categories", consent_strings(p->data, p->ndata),
-	    "lawful_basis", p->lawful_basis,
-	    "notice", "id", p->id, "version", version, "digest", digest,
-	    "language", c->languages[ev->language],
-	    "method", consent_method_name(ev->method),
-	    "staff", ev->staff != NULL ? json_string(ev->staff) : json_null(),
-	    "terminal", c->terminal_id,
-	    "event_time", when,
-	    "state", consent_state_name(ev->state),
-	    "jurisdiction", c->jurisdiction,
-	    "recipients", consent_strings(p->recipients, p->nrecipients),
-	    "third_party", p->third_party,
-	    "sensitive", p->sensitive,
-	    "retention_days", p->retention_days,
-	    "withdrawal_method", "at any prefkiosk terminal under 'My consents', or by writing "
-	    "to the controller's contact");
-	if (o == NULL)
-		abort();
 	if (valid_until != 0) {
-		util_iso8601(valid_until, until);
-		json_object_set_new(o, "valid_until", json_string(until));
+		until[0] = '"';
+		util_iso8601(valid_until, until + 1);
+		strcat(until, "\"");
 	} else
-		json_object_set_new(o, "valid_until", json_null());
-	body = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
-	json_decref(o);
-	if (body == NULL)
-		abort();
+		strcpy(until, "null");
+	staff = ev->staff != NULL ? consent_json_text(json_string(ev->staff)) :
+	    util_xstrdup("null");
+	body = util_xprintf("{\"controller\":%s,\"data_categories\":%s,\"event_time\":\"%s\","
+	    "\"jurisdiction\":%s,\"language\":\"%s\",\"lawful_basis\":%s,\"method\":\"%s\","
+	    "\"notice\":{\"digest\":\"%s\",\"id\":%s,\"version\":%d},"
+	    "\"purpose\":{\"id\":%s,\"title\":%s},\"receipt_id\":\"%s\",\"record_id\":\"%s\","
+	    "\"recipients\":%s,\"retention_days\":%d,\"sensitive\":%s,\"staff\":%s,"
+	    "\"state\":\"%s\",\"subject\":\"%s\",\"terminal\":%d,\"third_party\":%s,"
+	    "\"valid_until\":%s,\"withdrawal_method\":%s}",
+	    t->controller, t->data[ev->purpose], when, t->jurisdiction,
+	    c->languages[ev->language], t->basis[ev->purpose], consent_method_name(ev->method),
+	    t->digest[k], t->purpose_id[ev->purpose], version, t->purpose_id[ev->purpose],
+	    t->title[k], ev->receipt, record_id, t->recipients[ev->purpose], p->retention_days,
+	    p->sensitive ? "true" : "false", staff, consent_state_name(ev->state), ev->subject,
+	    c->terminal_id, p->third_party ? "true" : "false", until, t->withdrawal);
+	free(staff);
 	return body;
 }
 
@@ -198,51 +287,78 @@ consent_head_mac(const struct shop *s, sqlite3_int64 count, const unsigned char 
 	vault_chain_mac(s->vault, zero, buf, sizeof buf, out);
 }
 
-/* The last record's id and MAC (all zero for an empty chain). */
+/* Load the chain's end (all zero for an empty chain) into the cursor, once. */
 static int
-consent_last(struct shop *s, sqlite3_int64 *id, unsigned char mac[VAULT_MAC_BYTES],
-    char **cause)
+consent_chain_load(struct shop *s, struct consent_chain *ch, char **cause)
 {
-	sqlite3_stmt	*stmt = store_prepare(s->store,
-	    "SELECT id, mac FROM consent_records ORDER BY id DESC LIMIT 1");
-	int		 rc = sqlite3_step(stmt);
+	sqlite3_stmt	*stmt;
+	int		 rc;
 
-	memset(mac, 0, VAULT_MAC_BYTES);
-	*id = 0;
+	if (ch->loaded)
+		return 0;
+	stmt = store_prepare(s->store,
+	    "SELECT id, mac FROM consent_records ORDER BY id DESC LIMIT 1");
+	rc = sqlite3_step(stmt);
+	memset(ch->mac, 0, sizeof ch->mac);
+	ch->last = 0;
 	if (rc == SQLITE_ROW) {
-		*id = sqlite3_column_int64(stmt, 0);
+		ch->last = sqlite3_column_int64(stmt, 0);
 		if (sqlite3_column_bytes(stmt, 1) == VAULT_MAC_BYTES)
-			memcpy(mac, sqlite3_column_blob(stmt, 1), VAULT_MAC_BYTES);
+			memcpy(ch->mac, sqlite3_column_blob(stmt, 1), VAULT_MAC_BYTES);
 	}
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_fail(s->store, cause, "cannot read the consent records");
+	ch->loaded = true;
+	return 0;
+}
+
+void
+consent_chain_begin(struct consent_chain *ch)
+{
+	memset(ch, 0, sizeof *ch);
+}
+
+int
+consent_chain_end(struct shop *s, struct consent_chain *ch, char **cause)
+{
+	unsigned char	head[VAULT_MAC_BYTES];
+
+	if (!ch->appended)
+		return 0;
+	if (consent_chain_load(s, ch, cause) != 0)	/* after a rollback to a savepoint */
+		return -1;
+	/* Records are never deleted, so ids run 1..n and the last id is the chain's length. */
+	consent_head_mac(s, ch->last, ch->mac, head);
+	if (store_meta_set(s->store, "consent_head", head, sizeof head) != 0)
+		return store_fail(s->store, cause, "cannot record the consent");
+	ch->appended = false;
 	return 0;
 }
 
 int
-consent_record(struct shop *s, const struct consent_event *ev, char **cause)
+consent_record(struct shop *s, struct consent_chain *ch, const struct consent_event *ev,
+    char **cause)
 {
 	const struct catalog_purpose	*p = &s->catalog->purposes[ev->purpose];
-	unsigned char			 prev[VAULT_MAC_BYTES], mac[VAULT_MAC_BYTES];
-	unsigned char			 head[VAULT_MAC_BYTES];
+	unsigned char			 mac[VAULT_MAC_BYTES];
 	char				 record_id[CONSENT_ID_LEN + 1];
 	sqlite3_stmt			*stmt;
-	sqlite3_int64			 last, count;
 	time_t				 valid_until = 0;
 	char				*body = NULL;
-	int				 version = 0, rc = -1;
+	int				*version, rc = -1;
 
-	if (consent_notice(s, p->id, s->config->languages[ev->language], &p->notice[ev->language],
-	    ev->now, &version, cause) != 0)
+	version = &ch->versions[ev->purpose][ev->language];
+	if (*version == 0 && consent_notice(s, p->id, s->config->languages[ev->language],
+	    &p->notice[ev->language], ev->now, version, cause) != 0)
 		return -1;
-	if (consent_last(s, &last, prev, cause) != 0)
+	if (consent_chain_load(s, ch, cause) != 0)
 		return -1;
 	if (ev->state == CONSENT_GIVEN)
 		valid_until = ev->now + (time_t)p->validity_days * UTIL_DAY;
 	vault_random_id(record_id, 16);
-	body = consent_body(s, ev, record_id, version, valid_until);
-	vault_chain_mac(s->vault, prev, body, strlen(body), mac);
+	body = consent_body(s, ev, record_id, *version, valid_until);
+	vault_chain_mac(s->vault, ch->mac, body, strlen(body), mac);
 
 	stmt = store_prepare(s->store,
 	    "INSERT INTO consent_records (record_id, receipt_id, subject, purpose, state,"
@@ -256,23 +372,19 @@ consent_record(struct shop *s, const struct consent_event *ev, char **cause)
 	sqlite3_bind_int64(stmt, 6, (sqlite3_int64)ev->now);
 	if (valid_until != 0)
 		sqlite3_bind_int64(stmt, 7, (sqlite3_int64)valid_until);
-	sqlite3_bind_int(stmt, 8, version);
+	sqlite3_bind_int(stmt, 8, *version);
 	sqlite3_bind_text(stmt, 9, body, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(stmt, 10, prev, VAULT_MAC_BYTES, SQLITE_STATIC);
+	sqlite3_bind_blob(stmt, 10, ch->mac, VAULT_MAC_BYTES, SQLITE_STATIC);
 	sqlite3_bind_blob(stmt, 11, mac, VAULT_MAC_BYTES, SQLITE_STATIC);
 	if (sqlite3_step(stmt) != SQLITE_DONE) {
-		sqlite3_reset(stmt);
 		store_fail(s->store, cause, "cannot record the consent");
+		sqlite3_reset(stmt);
 		goto out;
 	}
 	sqlite3_reset(stmt);
-	/* Records are never deleted, so ids run 1..n and the last id is the chain's length. */
-	count = sqlite3_last_insert_rowid(store_db(s->store));
-	consent_head_mac(s, count, mac, head);
-	if (store_meta_set(s->store, "consent_head", head, sizeof head) != 0) {
-		store_fail(s->store, cause, "cannot record the consent");
-		goto out;
-	}
+	ch->last = sqlite3_last_insert_rowid(store_db(s->store));
+	memcpy(ch->mac, mac, sizeof mac);
+	ch->appended = true;
 	rc = 0;
 out:
 	free(body);

@@ -13,13 +13,15 @@
 #ifndef PREFKIOSK_CONSENT_H
 #define PREFKIOSK_CONSENT_H
 
+#include <stdbool.h>
 #include <time.h>
 
 #include <jansson.h>
 
 #include "shop.h"
 
-#define CONSENT_ID_LEN	26	/* record and receipt ids: 16 random bytes in base32 */
+#define CONSENT_ID_LEN		26	/* record and receipt ids: 16 random bytes in base32 */
+#define CONSENT_MAX_PURPOSES	32
 
 enum consent_state {
 	CONSENT_NONE = 0,	/* never asked */
@@ -65,8 +67,29 @@ int		 consent_method_parse(const char *);	/* -1 when unknown */
 /* A new receipt id (CONSENT_ID_LEN + 1 bytes). */
 void		 consent_receipt_new(char *out);
 
+/*
+ * Where the chain ends, held by whoever appends records in one transaction: the end is read
+ * once, and the head is written once, by consent_chain_end, before the commit.  After a
+ * rollback (to a savepoint) the cursor must be begun again.
+ */
+struct consent_chain {
+	bool		loaded;
+	bool		appended;
+	sqlite3_int64	last;
+	unsigned char	mac[VAULT_MAC_BYTES];
+	int		versions[CONSENT_MAX_PURPOSES][CONFIG_MAX_LANGS];	/* 0: not looked up */
+};
+
+void		 consent_chain_begin(struct consent_chain *);
+/* Write the chain's head after the records appended through this cursor; -1 and *cause. */
+int		 consent_chain_end(struct shop *, struct consent_chain *, char **cause);
+
 /* Append one record (inside a transaction); -1 and *cause. */
-int		 consent_record(struct shop *, const struct consent_event *, char **cause);
+int		 consent_record(struct shop *, struct consent_chain *, const struct consent_event *,
+		     char **cause);
+
+/* Free the texts consent.c keeps in the shop (shop_close calls it). */
+void		 consent_texts_free(struct consent_texts *);
 
 /* The current state of a purpose for a subject; -1 and *cause on a store error. */
 int		 consent_current(struct shop *, const char *subject, int purpose,

@@ -21,21 +21,26 @@
 
 #define CUSTOMER_KEY_VERSION	1
 
-/* The sealed columns, in the order of struct customer_profile's strings. */
-enum customer_column {
-	CUSTOMER_COL_NAME,
-	CUSTOMER_COL_EMAIL,
-	CUSTOMER_COL_PHONE,
-	CUSTOMER_COL_CARD,
-	CUSTOMER_COL_PIN,
-	CUSTOMER_COL_LANGUAGE,
-	CUSTOMER_COL_PREFS,
-	CUSTOMER_NCOLUMNS
+/*
+ * The sealed profile: one record of fields, each a tag byte, a 16-bit big-endian length and
+ * the bytes.  Tags are part of the store format; a reader skips tags it does not know, and
+ * drops interest and channel ids the catalogue no longer has.  One ciphertext per member keeps
+ * a look-up to one decryption and the store to one 40-byte overhead per member.
+ */
+enum customer_tag {
+	CUSTOMER_TAG_NAME = 1,
+	CUSTOMER_TAG_EMAIL,
+	CUSTOMER_TAG_PHONE,
+	CUSTOMER_TAG_CARD,
+	CUSTOMER_TAG_LANGUAGE,
+	CUSTOMER_TAG_PIN,
+	CUSTOMER_TAG_INTEREST,		/* an interest id; repeated */
+	CUSTOMER_TAG_CHANNEL,		/* "channel" or "channel:frequency"; repeated */
 };
 
-static const char *const customer_column_names[CUSTOMER_NCOLUMNS] = {
-	"name", "email", "phone", "card", "pin", "language", "prefs"
-};
+/* The largest packed profile: every field full, every interest and channel chosen. */
+#define CUSTOMER_PACKED_MAX \
+	(6 * (3 + CONTACT_MAX) + (CUSTOMER_MAX_INTERESTS + CUSTOMER_MAX_CHANNELS) * (3 + 130))
 
 /* The blind-index kinds, as hashed (part of the store format). */
 static const char *const customer_index_kinds[] = {
@@ -47,12 +52,9 @@ static const char *const customer_index_kinds[] = {
 struct customer_profile *
 customer_profile_new(void)
 {
-	struct customer_profile	*p = sodium_malloc(sizeof *p);
+	struct customer_profile	*p = util_secret_alloc(sizeof *p);
 	int			 i;
 
-	if (p == NULL)
-		abort();
-	memset(p, 0, sizeof *p);
 	for (i = 0; i < CUSTOMER_MAX_CHANNELS; i++)
 		p->channels[i] = CUSTOMER_NO_CHANNEL;
 	return p;
@@ -61,18 +63,15 @@ customer_profile_new(void)
 void
 customer_profile_free(struct customer_profile *p)
 {
-	sodium_free(p);		/* wipes; NULL is a no-op */
+	util_secret_free(p);	/* wipes; NULL is a no-op */
 }
 
 struct customer_enrolment *
 customer_enrolment_new(void)
 {
-	struct customer_enrolment	*e = sodium_malloc(sizeof *e);
+	struct customer_enrolment	*e = util_secret_alloc(sizeof *e);
 	int				 i;
 
-	if (e == NULL)
-		abort();
-	memset(e, 0, sizeof *e);
 	e->profile = customer_profile_new();
 	for (i = 0; i < CUSTOMER_MAX_PURPOSES; i++)
 		e->consents[i] = CONSENT_REFUSED;
@@ -86,35 +85,7 @@ customer_enrolment_free(struct customer_enrolment *e)
 	if (e == NULL)
 		return;
 	customer_profile_free(e->profile);
-	sodium_free(e);
-}
-
-/* The plaintext string of a sealed text column, or NULL for prefs. */
-static char *
-customer_column_text(struct customer_profile *p, enum customer_column c)
-{
-	switch (c) {
-	case CUSTOMER_COL_NAME:		return p->name;
-	case CUSTOMER_COL_EMAIL:	return p->email;
-	case CUSTOMER_COL_PHONE:	return p->phone;
-	case CUSTOMER_COL_CARD:		return p->card;
-	case CUSTOMER_COL_PIN:		return p->pin_hash;
-	case CUSTOMER_COL_LANGUAGE:	return p->language;
-	default:			return NULL;
-	}
-}
-
-/* Capacity of a sealed text column's buffer. */
-static size_t
-customer_column_size(enum customer_column c)
-{
-	const struct customer_profile *p = NULL;
-
-	switch (c) {
-	case CUSTOMER_COL_PIN:		return sizeof p->pin_hash;
-	case CUSTOMER_COL_LANGUAGE:	return sizeof p->language;
-	default:			return sizeof p->name;
-	}
+	util_secret_free(e);
 }
 
 int
@@ -183,62 +154,120 @@ customer_enrolment_check(const struct shop *s, const struct customer_enrolment *
 	return CUSTOMER_OK;
 }
 
-/* The preferences as compact JSON of catalogue ids (caller frees). */
-static char *
-customer_prefs_dump(const struct shop *s, const struct customer_profile *p)
+/* Append one field to a packed profile; empty strings are left out. */
+static size_t
+customer_pack_field(unsigned char *buf, size_t n, enum customer_tag tag, const char *a,
+    const char *b)
 {
-	const struct catalog	*cat = s->catalog;
-	json_t			*o = json_object(), *in = json_array(), *ch = json_object();
-	char			*text;
-	size_t			 i;
+	size_t	la = strlen(a), lb = b != NULL ? strlen(b) : 0, len = la + (b != NULL ? 1 + lb : 0);
 
-	for (i = 0; i < cat->ninterests; i++)
-		if (p->interests[i])
-			json_array_append_new(in, json_string(cat->interests[i].id));
-	for (i = 0; i < cat->nchannels; i++) {
-		int f = p->channels[i];
-		if (f == CUSTOMER_NO_CHANNEL)
-			continue;
-		json_object_set_new(ch, cat->channels[i].id,
-		    f >= 0 ? json_string(cat->frequencies[f].id) : json_null());
+	if (la == 0)
+		return n;
+	buf[n++] = (unsigned char)tag;
+	buf[n++] = (unsigned char)(len >> 8);
+	buf[n++] = (unsigned char)len;
+	memcpy(buf + n, a, la);
+	n += la;
+	if (b != NULL) {
+		buf[n++] = ':';
+		memcpy(buf + n, b, lb);
+		n += lb;
 	}
-	json_object_set_new(o, "interests", in);
-	json_object_set_new(o, "channels", ch);
-	if ((text = json_dumps(o, JSON_COMPACT)) == NULL)
-		abort();
-	json_decref(o);
-	return text;
+	return n;
 }
 
-/* Read preferences back; ids the catalogue no longer has are dropped. */
-static int
-customer_prefs_load(const struct shop *s, struct customer_profile *p, const char *text)
+/* Pack a profile into buf (CUSTOMER_PACKED_MAX bytes); returns the length. */
+static size_t
+customer_pack(const struct shop *s, const struct customer_profile *p, unsigned char *buf)
 {
 	const struct catalog	*cat = s->catalog;
-	json_t			*o = json_loads(text, 0, NULL), *v;
-	const char		*key;
-	size_t			 i;
-	int			 idx;
+	size_t			 n = 0, i;
 
-	if (o == NULL)
+	n = customer_pack_field(buf, n, CUSTOMER_TAG_NAME, p->name, NULL);
+	n = customer_pack_field(buf, n, CUSTOMER_TAG_EMAIL, p->email, NULL);
+	n = customer_pack_field(buf, n, CUSTOMER_TAG_PHONE, p->phone, NULL);
+	n = customer_pack_field(buf, n, CUSTOMER_TAG_CARD, p->card, NULL);
+	n = customer_pack_field(buf, n, CUSTOMER_TAG_LANGUAGE, p->language, NULL);
+	n = customer_pack_field(buf, n, CUSTOMER_TAG_PIN, p->pin_hash, NULL);
+	for (i = 0; i < cat->ninterests; i++)
+		if (p->interests[i])
+			n = customer_pack_field(buf, n, CUSTOMER_TAG_INTEREST, cat->interests[i].id,
+			    NULL);
+	for (i = 0; i < cat->nchannels; i++) {
+		int f = p->channels[i];
+		if (f != CUSTOMER_NO_CHANNEL)
+			n = customer_pack_field(buf, n, CUSTOMER_TAG_CHANNEL, cat->channels[i].id,
+			    f >= 0 ? cat->frequencies[f].id : "");
+	}
+	return n;
+}
+
+/* Copy a field of len bytes into a string of size bytes; -1 when it does not fit. */
+static int
+customer_unpack_string(char *dst, size_t size, const unsigned char *v, size_t len)
+{
+	if (len >= size)
 		return -1;
-	json_array_foreach(json_object_get(o, "interests"), i, v) {
-		if (json_is_string(v) &&
-		    (idx = catalog_interest_find(cat, json_string_value(v))) >= 0)
-			p->interests[idx] = true;
-	}
-	json_object_foreach(json_object_get(o, "channels"), key, v) {
-		if ((idx = catalog_channel_find(cat, key)) < 0)
-			continue;
-		p->channels[idx] = CUSTOMER_NO_FREQUENCY;
-		if (json_is_string(v)) {
-			int f = catalog_frequency_find(cat, json_string_value(v));
-			if (f >= 0)
-				p->channels[idx] = f;
-		}
-	}
-	json_decref(o);
+	memcpy(dst, v, len);
+	dst[len] = '\0';
 	return 0;
+}
+
+/* Unpack a profile; -1 when the record is malformed. */
+static int
+customer_unpack(const struct shop *s, struct customer_profile *p, const unsigned char *buf,
+    size_t n)
+{
+	char	id[CONTACT_MAX + 1], *colon;
+	size_t	i = 0, len;
+	int	idx, f, rc = 0;
+
+	while (rc == 0 && i < n) {
+		if (n - i < 3 || (len = (size_t)buf[i + 1] << 8 | buf[i + 2]) > n - i - 3)
+			return -1;
+		const unsigned char *v = buf + i + 3;
+		switch (buf[i]) {
+		case CUSTOMER_TAG_NAME:
+			rc = customer_unpack_string(p->name, sizeof p->name, v, len);
+			break;
+		case CUSTOMER_TAG_EMAIL:
+			rc = customer_unpack_string(p->email, sizeof p->email, v, len);
+			break;
+		case CUSTOMER_TAG_PHONE:
+			rc = customer_unpack_string(p->phone, sizeof p->phone, v, len);
+			break;
+		case CUSTOMER_TAG_CARD:
+			rc = customer_unpack_string(p->card, sizeof p->card, v, len);
+			break;
+		case CUSTOMER_TAG_LANGUAGE:
+			rc = customer_unpack_string(p->language, sizeof p->language, v, len);
+			break;
+		case CUSTOMER_TAG_PIN:
+			rc = customer_unpack_string(p->pin_hash, sizeof p->pin_hash, v, len);
+			break;
+		case CUSTOMER_TAG_INTEREST:
+			if ((rc = customer_unpack_string(id, sizeof id, v, len)) == 0 &&
+			    (idx = catalog_interest_find(s->catalog, id)) >= 0)
+				p->interests[idx] = true;
+			break;
+		case CUSTOMER_TAG_CHANNEL:
+			if ((rc = customer_unpack_string(id, sizeof id, v, len)) != 0)
+				break;
+			if ((colon = strchr(id, ':')) != NULL)
+				*colon++ = '\0';
+			if ((idx = catalog_channel_find(s->catalog, id)) < 0)
+				break;
+			f = colon != NULL && *colon != '\0' ?
+			    catalog_frequency_find(s->catalog, colon) : -1;
+			p->channels[idx] = f >= 0 ? f : CUSTOMER_NO_FREQUENCY;
+			break;
+		default:
+			break;		/* a field a newer prefkiosk wrote */
+		}
+		i += 3 + len;
+	}
+	sodium_memzero(id, sizeof id);
+	return rc;
 }
 
 /* A new card number: 11 random digits and a Luhn check digit. */
@@ -281,50 +310,26 @@ customer_index_taken(struct shop *s, enum contact_field f, const unsigned char *
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* Bind a sealed copy of text (or NULL when empty) to parameter i. */
-static void
-customer_bind_sealed(sqlite3_stmt *stmt, int i, const unsigned char *dk, const char *uid,
-    const char *column, const char *text)
-{
-	size_t		 len = strlen(text);
-	unsigned char	*buf;
-
-	if (len == 0) {
-		sqlite3_bind_null(stmt, i);
-		return;
-	}
-	buf = util_xmalloc(len + VAULT_SEAL_OVERHEAD);
-	vault_seal(dk, "customers", column, uid, CUSTOMER_KEY_VERSION, text, len, buf);
-	sqlite3_bind_blob(stmt, i, buf, (int)(len + VAULT_SEAL_OVERHEAD), free);
-}
-
 int
-customer_enroll_locked(struct shop *s, struct customer_enrolment *e, time_t now, char *uid,
-    char *receipt, char **cause)
+customer_enroll_locked(struct shop *s, struct consent_chain *chain,
+    struct customer_enrolment *e, time_t now, char *uid, char *receipt, char **cause)
 {
 	static const enum contact_field indexed[] = { CONTACT_CARD, CONTACT_PHONE, CONTACT_EMAIL };
 	struct customer_profile	*p = e->profile;
 	unsigned char		 idx[3][VAULT_INDEX_BYTES], wrapped[VAULT_WRAPPED_BYTES];
+	unsigned char		*packed = NULL, *sealed = NULL, *dk = NULL;
 	const char		*values[3];
-	unsigned char		*dk = NULL;
 	sqlite3_stmt		*stmt;
 	struct consent_event	 ev;
-	char			*prefs = NULL;
+	size_t			 j, len;
 	int			 rc, lang, i, tries;
-	size_t			 j;
 
 	if ((rc = customer_enrolment_check(s, e, cause)) != CUSTOMER_OK)
 		return rc;
 	lang = config_language(s->config, p->language);
-	if (e->pin[0] != '\0' && p->pin_hash[0] == '\0' && vault_pin_hash(s->vault, e->pin, p->pin_hash) != 0)
+	if (e->pin[0] != '\0' && p->pin_hash[0] == '\0' &&
+	    vault_pin_hash(s->vault, e->pin, p->pin_hash) != 0)
 		return util_fail(cause, "out of memory while hashing the PIN");
-	if ((dk = vault_datakey_new()) == NULL)
-		return util_fail(cause, "out of memory");
-	vault_random_id(uid, 10);
-	consent_receipt_new(receipt);
-	vault_datakey_wrap(s->vault, dk, uid, CUSTOMER_KEY_VERSION, wrapped);
-	prefs = customer_prefs_dump(s, p);
-
 	rc = CUSTOMER_ERROR;
 	for (tries = 0; p->card[0] == '\0' && tries < 100; tries++) {
 		char card[13];
@@ -357,30 +362,30 @@ customer_enroll_locked(struct shop *s, struct customer_enrolment *e, time_t now,
 		}
 	}
 
+	vault_random_id(uid, 10);
+	consent_receipt_new(receipt);
+	dk = vault_datakey_new();
+	vault_datakey_wrap(s->vault, dk, uid, CUSTOMER_KEY_VERSION, wrapped);
+	packed = util_secret_alloc(CUSTOMER_PACKED_MAX);
+	len = customer_pack(s, p, packed);
+	sealed = util_xmalloc(len + VAULT_SEAL_OVERHEAD);
+	vault_seal(dk, "customers", "profile", uid, CUSTOMER_KEY_VERSION, packed, len, sealed);
+
 	stmt = store_prepare(s->store,
 	    "INSERT INTO customers (uid, key_version, data_key, card_index, phone_index,"
-	    " email_index, name, email, phone, card, pin, language, prefs, created, last_seen)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)");
+	    " email_index, profile, created, last_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)");
 	sqlite3_bind_text(stmt, 1, uid, -1, SQLITE_STATIC);
 	sqlite3_bind_int(stmt, 2, CUSTOMER_KEY_VERSION);
 	sqlite3_bind_blob(stmt, 3, wrapped, sizeof wrapped, SQLITE_STATIC);
 	for (i = 0; i < 3; i++)
 		if (values[i][0] != '\0')
 			sqlite3_bind_blob(stmt, 4 + i, idx[i], VAULT_INDEX_BYTES, SQLITE_STATIC);
-	for (i = 0; i < CUSTOMER_COL_PREFS; i++)
-		customer_bind_sealed(stmt, 7 + i, dk, uid, customer_column_names[i],
-		    customer_column_text(p, (enum customer_column)i));
-	customer_bind_sealed(stmt, 7 + CUSTOMER_COL_PREFS, dk, uid, "prefs", prefs);
-	sqlite3_bind_int64(stmt, 14, (sqlite3_int64)now);
-	if (sqlite3_step(stmt) != SQLITE_DONE) {
-		store_fail(s->store, cause, "cannot enrol");
-		sqlite3_reset(stmt);
-		sqlite3_clear_bindings(stmt);
-		goto out;
-	}
+	sqlite3_bind_blob(stmt, 7, sealed, (int)(len + VAULT_SEAL_OVERHEAD), SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 8, (sqlite3_int64)now);
+	rc = sqlite3_step(stmt);
 	sqlite3_reset(stmt);
-	sqlite3_clear_bindings(stmt);	/* frees the sealed copies now */
-	rc = CUSTOMER_ERROR;
+	if (rc != SQLITE_DONE)
+		goto fail;
 
 	memset(&ev, 0, sizeof ev);
 	ev.subject = uid;
@@ -389,10 +394,11 @@ customer_enroll_locked(struct shop *s, struct customer_enrolment *e, time_t now,
 	ev.language = lang;
 	ev.receipt = receipt;
 	ev.now = now;
+	rc = CUSTOMER_ERROR;
 	for (j = 0; j < s->catalog->npurposes; j++) {
 		ev.purpose = (int)j;
 		ev.state = e->consents[j] == CONSENT_GIVEN ? CONSENT_GIVEN : CONSENT_REFUSED;
-		if (consent_record(s, &ev, cause) != 0)
+		if (consent_record(s, chain, &ev, cause) != 0)
 			goto out;
 	}
 	rc = CUSTOMER_OK;
@@ -402,10 +408,8 @@ fail:
 	rc = CUSTOMER_ERROR;
 out:
 	vault_datakey_free(dk);
-	if (prefs != NULL) {
-		sodium_memzero(prefs, strlen(prefs));
-		free(prefs);
-	}
+	util_secret_free(packed);
+	free(sealed);
 	return rc;
 }
 
@@ -413,7 +417,8 @@ int
 customer_enroll(struct shop *s, struct customer_enrolment *e, time_t now, char *uid,
     char *receipt, char **cause)
 {
-	int	rc;
+	struct consent_chain	chain;
+	int			rc;
 
 	/* Check first, so that bad input never waits for the write lock. */
 	if ((rc = customer_enrolment_check(s, e, cause)) != CUSTOMER_OK)
@@ -423,11 +428,76 @@ customer_enroll(struct shop *s, struct customer_enrolment *e, time_t now, char *
 		return util_fail(cause, "out of memory while hashing the PIN");
 	if (store_begin(s->store, cause) != 0)
 		return CUSTOMER_ERROR;
-	if ((rc = customer_enroll_locked(s, e, now, uid, receipt, cause)) != CUSTOMER_OK) {
+	consent_chain_begin(&chain);
+	if ((rc = customer_enroll_locked(s, &chain, e, now, uid, receipt, cause)) != CUSTOMER_OK ||
+	    (rc = consent_chain_end(s, &chain, cause)) != 0) {
 		store_rollback(s->store);
 		return rc;
 	}
 	return store_commit(s->store, cause) == 0 ? CUSTOMER_OK : CUSTOMER_ERROR;
+}
+
+/* Open the sealed profile of the row stmt stands on (columns uid, key_version, data_key,
+ * profile from first). */
+static int
+customer_open_row(struct shop *s, sqlite3_stmt *stmt, int first, struct customer_profile **out,
+    char **cause)
+{
+	const char		*uid = (const char *)sqlite3_column_text(stmt, first);
+	uint32_t		 keyver = (uint32_t)sqlite3_column_int(stmt, first + 1);
+	const unsigned char	*blob = sqlite3_column_blob(stmt, first + 3);
+	size_t			 len = (size_t)sqlite3_column_bytes(stmt, first + 3);
+	struct customer_profile	*p = NULL;
+	unsigned char		*dk, *packed = NULL;
+	int			 rc = CUSTOMER_DAMAGED;
+
+	dk = vault_datakey_unwrap(s->vault, sqlite3_column_blob(stmt, first + 2),
+	    (size_t)sqlite3_column_bytes(stmt, first + 2), uid, keyver);
+	if (dk == NULL) {
+		util_fail(cause, "member %s: the data key does not open (damaged or tampered); "
+		    "run prefkiosk verify", uid);
+		return CUSTOMER_DAMAGED;
+	}
+	p = customer_profile_new();
+	if (blob != NULL) {
+		if (len < VAULT_SEAL_OVERHEAD || len - VAULT_SEAL_OVERHEAD > CUSTOMER_PACKED_MAX)
+			goto damaged;
+		packed = util_secret_alloc(len - VAULT_SEAL_OVERHEAD);
+		if (vault_unseal(dk, "customers", "profile", uid, keyver, blob, len, packed) != 0 ||
+		    customer_unpack(s, p, packed, len - VAULT_SEAL_OVERHEAD) != 0)
+			goto damaged;
+	}
+	*out = p;
+	p = NULL;
+	rc = CUSTOMER_OK;
+	goto out;
+damaged:
+	util_fail(cause, "member %s: the sealed field 'profile' does not open (damaged or "
+	    "tampered); run prefkiosk verify", uid);
+out:
+	customer_profile_free(p);
+	util_secret_free(packed);
+	vault_datakey_free(dk);
+	return rc;
+}
+
+/* The blind index of a value typed in any form; CUSTOMER_INVALID with *cause. */
+static int
+customer_index_of(struct shop *s, enum contact_field f, const char *value,
+    unsigned char idx[VAULT_INDEX_BYTES], char **cause)
+{
+	char		 normal[CONTACT_MAX + 1];
+	const char	*why;
+
+	if (f != CONTACT_CARD && f != CONTACT_PHONE && f != CONTACT_EMAIL)
+		abort();
+	if (contact_normalize(f, value, s->config->phone_country, normal, &why) != 0) {
+		util_fail(cause, "%s: %s", contact_field_name(f), why);
+		return CUSTOMER_INVALID;
+	}
+	vault_blind_index(s->vault, customer_index_kinds[f], normal, idx);
+	sodium_memzero(normal, sizeof normal);
+	return CUSTOMER_OK;
 }
 
 int
@@ -439,19 +509,11 @@ customer_find(struct shop *s, enum contact_field f, const char *value, char *uid
 		[CONTACT_EMAIL] = "SELECT uid FROM customers WHERE email_index = ?1",
 	};
 	unsigned char	 idx[VAULT_INDEX_BYTES];
-	char		 normal[CONTACT_MAX + 1];
-	const char	*why;
 	sqlite3_stmt	*stmt;
 	int		 rc;
 
-	if (f != CONTACT_CARD && f != CONTACT_PHONE && f != CONTACT_EMAIL)
-		abort();
-	if (contact_normalize(f, value, s->config->phone_country, normal, &why) != 0) {
-		util_fail(cause, "%s: %s", contact_field_name(f), why);
-		return CUSTOMER_INVALID;
-	}
-	vault_blind_index(s->vault, customer_index_kinds[f], normal, idx);
-	sodium_memzero(normal, sizeof normal);
+	if ((rc = customer_index_of(s, f, value, idx, cause)) != CUSTOMER_OK)
+		return rc;
 	stmt = store_prepare(s->store, sql[f]);
 	sqlite3_bind_blob(stmt, 1, idx, sizeof idx, SQLITE_STATIC);
 	rc = sqlite3_step(stmt);
@@ -468,21 +530,52 @@ customer_find(struct shop *s, enum contact_field f, const char *value, char *uid
 }
 
 int
+customer_lookup(struct shop *s, enum contact_field f, const char *value, char *uid,
+    struct customer_profile **out, char **cause)
+{
+	static const char *const sql[] = {
+		[CONTACT_CARD] = "SELECT uid, key_version, data_key, profile FROM customers"
+		    " WHERE card_index = ?1",
+		[CONTACT_PHONE] = "SELECT uid, key_version, data_key, profile FROM customers"
+		    " WHERE phone_index = ?1",
+		[CONTACT_EMAIL] = "SELECT uid, key_version, data_key, profile FROM customers"
+		    " WHERE email_index = ?1",
+	};
+	unsigned char	 idx[VAULT_INDEX_BYTES];
+	sqlite3_stmt	*stmt;
+	int		 rc;
+
+	*out = NULL;
+	if ((rc = customer_index_of(s, f, value, idx, cause)) != CUSTOMER_OK)
+		return rc;
+	stmt = store_prepare(s->store, sql[f]);
+	sqlite3_bind_blob(stmt, 1, idx, sizeof idx, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		snprintf(uid, CUSTOMER_UID_LEN + 1, "%s", sqlite3_column_text(stmt, 0));
+		rc = customer_open_row(s, stmt, 0, out, cause);
+		sqlite3_reset(stmt);
+		return rc;
+	}
+	sqlite3_reset(stmt);
+	if (rc == SQLITE_DONE) {
+		util_fail(cause, "no member has this %s", contact_field_name(f));
+		return CUSTOMER_NOT_FOUND;
+	}
+	return store_fail(s->store, cause, "cannot look the member up");
+}
+
+int
 customer_load(struct shop *s, const char *uid, struct customer_profile **out, char **cause)
 {
-	sqlite3_stmt		*stmt = store_prepare(s->store,
-	    "SELECT key_version, data_key, name, email, phone, card, pin, language, prefs"
-	    " FROM customers WHERE uid = ?1");
-	struct customer_profile	*p = NULL;
-	unsigned char		*dk = NULL;
-	char			*prefs = NULL;
-	uint32_t		 keyver;
-	int			 rc, i;
+	sqlite3_stmt	*stmt = store_prepare(s->store,
+	    "SELECT uid, key_version, data_key, profile FROM customers WHERE uid = ?1");
+	int		 rc;
 
 	*out = NULL;
 	sqlite3_bind_text(stmt, 1, uid, -1, SQLITE_STATIC);
 	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_DONE || (rc == SQLITE_ROW && sqlite3_column_type(stmt, 1) == SQLITE_NULL)) {
+	if (rc == SQLITE_DONE || (rc == SQLITE_ROW && sqlite3_column_type(stmt, 2) == SQLITE_NULL)) {
 		sqlite3_reset(stmt);
 		util_fail(cause, "no member %s (unknown, or erased)", uid);
 		return CUSTOMER_NOT_FOUND;
@@ -491,56 +584,8 @@ customer_load(struct shop *s, const char *uid, struct customer_profile **out, ch
 		sqlite3_reset(stmt);
 		return store_fail(s->store, cause, "cannot read the member");
 	}
-	keyver = (uint32_t)sqlite3_column_int(stmt, 0);
-	dk = vault_datakey_unwrap(s->vault, sqlite3_column_blob(stmt, 1),
-	    (size_t)sqlite3_column_bytes(stmt, 1), uid, keyver);
-	if (dk == NULL) {
-		util_fail(cause, "member %s: the data key does not open (damaged or tampered); "
-		    "run prefkiosk verify", uid);
-		rc = CUSTOMER_DAMAGED;
-		goto out;
-	}
-	p = customer_profile_new();
-	for (i = 0; i < CUSTOMER_NCOLUMNS; i++) {
-		const unsigned char *blob = sqlite3_column_blob(stmt, 2 + i);
-		size_t len = (size_t)sqlite3_column_bytes(stmt, 2 + i);
-		char *dst;
-		size_t cap;
-
-		if (blob == NULL)
-			continue;
-		if (i == CUSTOMER_COL_PREFS) {
-			cap = len;
-			dst = prefs = sodium_malloc(cap + 1);
-			if (prefs == NULL)
-				abort();
-		} else {
-			dst = customer_column_text(p, (enum customer_column)i);
-			cap = customer_column_size((enum customer_column)i) - 1;
-		}
-		if (len < VAULT_SEAL_OVERHEAD || len - VAULT_SEAL_OVERHEAD > cap ||
-		    vault_unseal(dk, "customers", customer_column_names[i], uid, keyver, blob, len,
-		    dst) != 0) {
-			util_fail(cause, "member %s: the sealed field '%s' does not open (damaged or "
-			    "tampered); run prefkiosk verify", uid, customer_column_names[i]);
-			rc = CUSTOMER_DAMAGED;
-			goto out;
-		}
-		dst[len - VAULT_SEAL_OVERHEAD] = '\0';
-	}
-	if (prefs != NULL && customer_prefs_load(s, p, prefs) != 0) {
-		util_fail(cause, "member %s: the preferences are damaged", uid);
-		rc = CUSTOMER_DAMAGED;
-		goto out;
-	}
-	*out = p;
-	p = NULL;
-	rc = CUSTOMER_OK;
-out:
+	rc = customer_open_row(s, stmt, 0, out, cause);
 	sqlite3_reset(stmt);
-	customer_profile_free(p);
-	vault_datakey_free(dk);
-	sodium_free(prefs);
 	return rc;
 }
 
@@ -566,8 +611,10 @@ customer_consent_locked(struct shop *s, const char *uid, int purpose, enum conse
 {
 	struct consent_event	ev;
 	struct consent_current	cur;
+	struct consent_chain	chain;
 	size_t			i;
 
+	consent_chain_begin(&chain);
 	memset(&ev, 0, sizeof ev);
 	ev.subject = uid;
 	ev.state = state;
@@ -586,10 +633,10 @@ customer_consent_locked(struct shop *s, const char *uid, int purpose, enum conse
 				continue;
 		}
 		ev.purpose = (int)i;
-		if (consent_record(s, &ev, cause) != 0)
+		if (consent_record(s, &chain, &ev, cause) != 0)
 			return -1;
 	}
-	return 0;
+	return consent_chain_end(s, &chain, cause);
 }
 
 int
@@ -663,8 +710,7 @@ customer_erase(struct shop *s, const char *uid, enum consent_method method, time
 	}
 	stmt = store_prepare(s->store,
 	    "UPDATE customers SET data_key = NULL, card_index = NULL, phone_index = NULL,"
-	    " email_index = NULL, name = NULL, email = NULL, phone = NULL, card = NULL,"
-	    " pin = NULL, language = NULL, prefs = NULL, erased = ?2 WHERE uid = ?1");
+	    " email_index = NULL, profile = NULL, erased = ?2 WHERE uid = ?1");
 	sqlite3_bind_text(stmt, 1, uid, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)now);
 	rc = sqlite3_step(stmt);

@@ -2,8 +2,8 @@
  * customer — members: enrolment, sign-in look-ups, their sealed profile, preferences and
  * consent changes, visits, and erasure by crypto-shredding.
  *
- * A profile in memory is plaintext personal data, so it lives in one sodium_malloc'd block that
- * customer_profile_free wipes.  In the store, each field is sealed under the member's own data
+ * A profile in memory is plaintext personal data, so it lives in one block that
+ * customer_profile_free wipes (util_secret_alloc).  In the store, each field is sealed under the member's own data
  * key (bound to table, column, member and key version); look-ups go through blind indexes.
  * Every action is one transaction: an enrolment with its consent records commits or vanishes
  * whole.  The same functions serve the kiosk, the desk and the command line.
@@ -23,7 +23,7 @@
 #define CUSTOMER_UID_LEN	16	/* 10 random bytes in base32 */
 #define CUSTOMER_MAX_INTERESTS	128
 #define CUSTOMER_MAX_CHANNELS	16
-#define CUSTOMER_MAX_PURPOSES	32
+#define CUSTOMER_MAX_PURPOSES	CONSENT_MAX_PURPOSES
 #define CUSTOMER_PIN_MAX	12
 #define CUSTOMER_NO_CHANNEL	(-1)	/* channels[i]: not chosen */
 #define CUSTOMER_NO_FREQUENCY	(-2)	/* channels[i]: chosen, the channel has no frequencies */
@@ -58,7 +58,7 @@ enum customer_result {
 	CUSTOMER_DAMAGED = -4,		/* a sealed field does not open */
 };
 
-/* A profile with nothing chosen (sodium_malloc'd; free with customer_profile_free). */
+/* A profile with nothing chosen (wiped by customer_profile_free). */
 struct customer_profile	*customer_profile_new(void);
 void			 customer_profile_free(struct customer_profile *);
 
@@ -86,12 +86,16 @@ int	customer_enroll(struct shop *, struct customer_enrolment *, time_t now, char
 	    char *receipt, char **cause);
 /* The same inside the caller's transaction (import batches); on failure the caller rolls back
  * to its savepoint.  The PIN is hashed here, so a batch with PINs holds the lock longer. */
-int	customer_enroll_locked(struct shop *, struct customer_enrolment *, time_t now, char *uid,
-	    char *receipt, char **cause);
+int	customer_enroll_locked(struct shop *, struct consent_chain *,
+	    struct customer_enrolment *, time_t now, char *uid, char *receipt, char **cause);
 
 /* The uid of the member with this card, phone or e-mail (typed in any form). */
 int	customer_find(struct shop *, enum contact_field, const char *value, char *uid,
 	    char **cause);
+
+/* Find a member by card, phone or e-mail and open the profile, in one query (sign-in). */
+int	customer_lookup(struct shop *, enum contact_field, const char *value, char *uid,
+	    struct customer_profile **out, char **cause);
 
 /* Open a member's profile (caller frees).  NOT_FOUND, DAMAGED (with *cause), ERROR. */
 int	customer_load(struct shop *, const char *uid, struct customer_profile **out,

@@ -17,6 +17,7 @@
 
 #include <sodium.h>
 
+#include "consent.h"
 #include "shop.h"
 #include "util.h"
 
@@ -230,6 +231,7 @@ shop_close(struct shop *s)
 {
 	if (s == NULL)
 		return;
+	consent_texts_free(s->consent_texts);
 	vault_free(s->vault);
 	store_close(s->store);
 	catalog_free(s->catalog);

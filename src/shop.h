@@ -22,11 +22,14 @@ struct shop_paths {
 	const char	*passphrase;	/* a passphrase store's passphrase, or NULL to prompt */
 };
 
+struct consent_texts;
+
 struct shop {
-	struct config	*config;
-	struct catalog	*catalog;
-	struct store	*store;
-	struct vault	*vault;
+	struct config		*config;
+	struct catalog		*catalog;
+	struct store		*store;
+	struct vault		*vault;
+	struct consent_texts	*consent_texts;	/* consent.c's, made on first use */
 };
 
 /* Default paths: environment, then the installed locations. */

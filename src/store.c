@@ -1,8 +1,8 @@
 /*
  * store — SQLite with the pragmas, the schema and its migrations.
  *
- * Schema (version 1): meta; customers (pseudonymous uid, wrapped data key, sealed fields, blind
- * indexes); notices (the exact texts shown, by digest); consent_records (append-only: triggers
+ * Schema (version 1): meta; customers (pseudonymous uid, wrapped data key, sealed profile,
+ * blind indexes); notices (the exact texts shown, by digest); consent_records (append-only: triggers
  * refuse UPDATE and DELETE; MAC-chained); rewards; visits; staff.  Every table declares an
  * INTEGER PRIMARY KEY, because VACUUM may renumber implicit rowids.
  *
@@ -52,7 +52,7 @@ static const char *const store_migrations[STORE_VERSION] = {
 	"  card_index BLOB,"
 	"  phone_index BLOB,"
 	"  email_index BLOB,"
-	"  name BLOB, email BLOB, phone BLOB, card BLOB, pin BLOB, language BLOB, prefs BLOB,"
+	"  profile BLOB,"			/* sealed under the data key */
 	"  created INTEGER NOT NULL,"
 	"  last_seen INTEGER NOT NULL,"
 	"  erased INTEGER"
@@ -60,7 +60,6 @@ static const char *const store_migrations[STORE_VERSION] = {
 	"CREATE UNIQUE INDEX customers_card ON customers(card_index) WHERE card_index IS NOT NULL;"
 	"CREATE UNIQUE INDEX customers_phone ON customers(phone_index) WHERE phone_index IS NOT NULL;"
 	"CREATE UNIQUE INDEX customers_email ON customers(email_index) WHERE email_index IS NOT NULL;"
-	"CREATE INDEX customers_last_seen ON customers(last_seen) WHERE erased IS NULL;"
 
 	"CREATE TABLE notices ("
 	"  id INTEGER PRIMARY KEY,"

@@ -75,6 +75,32 @@ util_xprintf(const char *fmt, ...)
 	return p;
 }
 
+/* The size lives in a header in front of the secret, so that free can wipe it all. */
+#define UTIL_SECRET_HEADER	16
+
+void *
+util_secret_alloc(size_t n)
+{
+	unsigned char	*p = util_xcalloc(1, UTIL_SECRET_HEADER + n);
+
+	memcpy(p, &n, sizeof n);
+	return p + UTIL_SECRET_HEADER;
+}
+
+void
+util_secret_free(void *secret)
+{
+	unsigned char	*p;
+	size_t		 n;
+
+	if (secret == NULL)
+		return;
+	p = (unsigned char *)secret - UTIL_SECRET_HEADER;
+	memcpy(&n, p, sizeof n);
+	explicit_bzero(secret, n);
+	free(p);
+}
+
 void
 util_day(time_t t, char out[11])
 {

@@ -18,6 +18,15 @@ void	*util_xrealloc(void *, size_t, size_t);
 char	*util_xstrdup(const char *);
 char	*util_xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * Memory for short-lived secrets (a member's data key, a profile): zeroed when allocated, wiped
+ * with explicit_bzero when freed.  Cheaper than sodium_malloc, whose guard pages cost several
+ * system calls per allocation; the long-lived keys stay in sodium_malloc memory (vault.c).
+ * Aborts when out of memory; util_secret_free(NULL) is a no-op.
+ */
+void	*util_secret_alloc(size_t);
+void	 util_secret_free(void *);
+
 /* "YYYY-MM-DD" (UTC) for a time, into out[11]. */
 void	 util_day(time_t, char out[11]);
 /* "YYYY-MM-DDThh:mm:ssZ" for a time, into out[21]. */

@@ -295,17 +295,16 @@ vault_unseal(const unsigned char *datakey, const char *table, const char *column
 unsigned char *
 vault_datakey_new(void)
 {
-	unsigned char	*k = sodium_malloc(VAULT_KEY_BYTES);
+	unsigned char	*k = util_secret_alloc(VAULT_KEY_BYTES);
 
-	if (k != NULL)
-		crypto_aead_xchacha20poly1305_ietf_keygen(k);
+	crypto_aead_xchacha20poly1305_ietf_keygen(k);
 	return k;
 }
 
 void
 vault_datakey_free(unsigned char *k)
 {
-	sodium_free(k);		/* wipes; NULL is a no-op */
+	util_secret_free(k);	/* wipes; NULL is a no-op */
 }
 
 void
@@ -322,11 +321,12 @@ vault_datakey_unwrap(const struct vault *v, const unsigned char *wrapped, size_t
 {
 	unsigned char	*k;
 
-	if (len != VAULT_WRAPPED_BYTES || (k = sodium_malloc(VAULT_KEY_BYTES)) == NULL)
+	if (len != VAULT_WRAPPED_BYTES)
 		return NULL;
+	k = util_secret_alloc(VAULT_KEY_BYTES);
 	if (vault_unseal(vault_subkey(v, VAULT_SUBKEY_WRAP), "customers", "data_key", uid,
 	    keyver, wrapped, len, k) != 0) {
-		sodium_free(k);
+		util_secret_free(k);
 		return NULL;
 	}
 	return k;

@@ -7,7 +7,8 @@
  * right one without touching any data.  Each customer has a random data key, wrapped by the
  * key-wrapping key; profile fields are sealed under it with XChaCha20-Poly1305, with associated
  * data that binds table, column, customer and key version, so a ciphertext moved to another row
- * or column fails to open.  All keys live in sodium_malloc'd memory and are wiped when freed.
+ * or column fails to open.  The master's subkeys live in sodium_malloc'd (locked, guarded)
+ * memory; a member's data key lives only as long as one operation and is wiped when freed.
  */
 #ifndef PREFKIOSK_VAULT_H
 #define PREFKIOSK_VAULT_H
@@ -66,7 +67,7 @@ void		 vault_chain_mac(const struct vault *, const unsigned char prev[VAULT_MAC_
 const unsigned char *vault_code_key(const struct vault *);
 
 /*
- * A customer's data key, in sodium_malloc'd memory.  _new makes a random one; _wrap seals it
+ * A customer's data key, in memory wiped when freed (util_secret_alloc).  _new makes a random one; _wrap seals it
  * for customer uid under the key-wrapping key; _unwrap opens it (NULL when the wrapping does
  * not open: wrong key, tampering, or a key of another customer).
  */

@@ -42,7 +42,7 @@ run(const char *input, int argc, const char **args)
 {
 	char	*argv[32];
 	size_t	 olen, elen;
-	FILE	*in = fmemopen((void *)input, strlen(input) + 1, "r");
+	FILE	*in = fmemopen((void *)input, strlen(input) > 0 ? strlen(input) : 1, "r");
 	FILE	*out, *err;
 	int	 i, rc;
 

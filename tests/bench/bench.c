@@ -61,14 +61,32 @@ bench_unlink(const char *db)
 	unlink(path);
 }
 
+/*
+ * A bijection on 32-bit numbers, so that member i's keys are unique but in no particular order:
+ * real e-mail addresses and phone numbers do not arrive sorted, and sorted keys would give the
+ * baseline's indexes a locality that no shop sees.
+ */
+static uint32_t
+bench_mix(uint32_t x)
+{
+	x ^= x >> 16;
+	x *= 0x7feb352dU;
+	x ^= x >> 15;
+	x *= 0x846ca68bU;
+	x ^= x >> 16;
+	return x;
+}
+
 /* The i-th synthetic member, the same for both sides. */
 static void
 bench_member(long i, char *email, char *phone, char *name, char *card)
 {
-	sprintf(email, "member%ld@example.org", i);
-	sprintf(phone, "+4917%09ld", i);
+	uint32_t	h = bench_mix((uint32_t)i);
+
+	sprintf(email, "member%08x@example.org", h);
+	sprintf(phone, "+4917%010u", h);
 	sprintf(name, "Member Number %ld", i);
-	sprintf(card, "9%011ld", i);
+	sprintf(card, "9%011u", h);
 }
 
 /* Fill an enrolment for member i: e-mail channel, two interests, one consent given. */
@@ -114,6 +132,7 @@ bench_ours(struct shop *s, long from, long to, int batched)
 {
 	char				 uid[CUSTOMER_UID_LEN + 1], receipt[CONSENT_ID_LEN + 1];
 	char				*cause = NULL;
+	struct consent_chain		 chain;
 	double				 t0 = bench_now();
 	long				 i;
 
@@ -126,14 +145,19 @@ bench_ours(struct shop *s, long from, long to, int batched)
 				exit(1);
 			}
 		} else {
-			if ((i - from) % BENCH_BATCH == 0 && store_begin(s->store, &cause) != 0)
-				exit(1);
-			if (customer_enroll_locked(s, e, time(NULL), uid, receipt, &cause) != 0) {
+			if ((i - from) % BENCH_BATCH == 0) {
+				if (store_begin(s->store, &cause) != 0)
+					exit(1);
+				consent_chain_begin(&chain);
+			}
+			if (customer_enroll_locked(s, &chain, e, time(NULL), uid, receipt, &cause) !=
+			    0) {
 				fprintf(stderr, "bench: %s\n", cause);
 				exit(1);
 			}
 			if ((i - from) % BENCH_BATCH == BENCH_BATCH - 1 || i == to - 1)
-				if (store_commit(s->store, &cause) != 0)
+				if (consent_chain_end(s, &chain, &cause) != 0 ||
+				    store_commit(s->store, &cause) != 0)
 					exit(1);
 		}
 		customer_enrolment_free(e);
@@ -177,6 +201,7 @@ bench_base(sqlite3 *db, long from, long to, int npurposes, int batched)
 {
 	sqlite3_stmt	*c, *r;
 	char		 email[64], phone[32], name[64], card[32], uid[32], body[2048], rid[64];
+	char		 receipt[CONSENT_ID_LEN + 1];
 	double		 t0 = bench_now();
 	long		 i;
 	int		 p;
@@ -190,7 +215,7 @@ bench_base(sqlite3 *db, long from, long to, int npurposes, int batched)
 		if (!batched || (i - from) % BENCH_BATCH == 0)
 			sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 		bench_member(i, email, phone, name, card);
-		sprintf(uid, "SUBJ%012ld", i);
+		vault_random_id(uid, 10);
 		sqlite3_bind_text(c, 1, uid, -1, SQLITE_STATIC);
 		sqlite3_bind_text(c, 2, card, -1, SQLITE_STATIC);
 		sqlite3_bind_text(c, 3, phone, -1, SQLITE_STATIC);
@@ -199,14 +224,15 @@ bench_base(sqlite3 *db, long from, long to, int npurposes, int batched)
 		sqlite3_bind_text(c, 6, "{\"interests\":[\"espresso\",\"pastries\"],"
 		    "\"channels\":{\"email\":\"weekly\",\"sms\":\"monthly\"}}", -1, SQLITE_STATIC);
 		sqlite3_bind_int64(c, 7, (sqlite3_int64)time(NULL));
+		vault_random_id(receipt, 16);
 		if (sqlite3_step(c) != SQLITE_DONE)
 			exit(1);
 		sqlite3_reset(c);
 		for (p = 0; p < npurposes; p++) {
 			bench_body(body, sizeof body, i, p);
-			sprintf(rid, "REC%d%022ld", p, i);
+			vault_random_id(rid, 16);
 			sqlite3_bind_text(r, 1, rid, -1, SQLITE_STATIC);
-			sqlite3_bind_text(r, 2, uid, -1, SQLITE_STATIC);
+			sqlite3_bind_text(r, 2, receipt, -1, SQLITE_STATIC);
 			sqlite3_bind_text(r, 3, uid, -1, SQLITE_STATIC);
 			sqlite3_bind_int(r, 4, p);
 			sqlite3_bind_int64(r, 5, (sqlite3_int64)time(NULL));
@@ -235,8 +261,7 @@ bench_lookup_ours(struct shop *s, long n, long count)
 
 	for (i = 0; i < count; i++) {
 		bench_member((long)randombytes_uniform((uint32_t)n), email, phone, name, card);
-		if (customer_find(s, CONTACT_PHONE, phone, uid, NULL) != 0 ||
-		    customer_load(s, uid, &p, NULL) != 0)
+		if (customer_lookup(s, CONTACT_PHONE, phone, uid, &p, NULL) != 0)
 			exit(1);
 		customer_profile_free(p);
 	}
@@ -273,12 +298,14 @@ bench_startup(const char *db, const char *key, double *secs, long *rss)
 	double		t0 = bench_now();
 	pid_t		pid;
 	int		status, fd;
+	char		email[64], phone[32], name[64], card[32];
 
+	bench_member(42, email, phone, name, card);
 	if ((pid = fork()) == 0) {
 		fd = open("/dev/null", O_WRONLY);
 		dup2(fd, 1);
 		execl("build/prefkiosk", "prefkiosk", "--db", db, "--key-file", key, "--config",
-		    "config", "lookup", "--card", "900000000042", (char *)NULL);
+		    "config", "lookup", "--card", card, (char *)NULL);
 		_exit(127);
 	}
 	wait4(pid, &status, 0, &ru);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # core.sh — the member life cycle through the real binary: init, enroll, lookup, consent,
 # export, erase; and the catalogue.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib"
 
 expect 0 "init creates a store and a key file" -- init
 check "the key file has mode 0600" -- test "$(stat -c %a "$KEY")" = 600
@@ -83,7 +83,7 @@ expect 6 "export after erasure says not found" -- export --customer "$UID1"
 expect 6 "a second erase says not found" -- erase --customer "$UID1"
 expect 0 "verify still passes after erasure" -- verify
 check "no sealed field or data key is left for the erased member" -- \
-	test "$(sqlite3 "$DB" "SELECT count(*) FROM customers WHERE data_key IS NOT NULL OR name IS NOT NULL OR email IS NOT NULL OR email_index IS NOT NULL")" = 0
+	test "$(sqlite3 "$DB" "SELECT count(*) FROM customers WHERE data_key IS NOT NULL OR profile IS NOT NULL OR email_index IS NOT NULL OR phone_index IS NOT NULL OR card_index IS NOT NULL")" = 0
 check "the consent evidence stays" -- \
 	test "$(sqlite3 "$DB" "SELECT count(*) FROM consent_records")" -gt "$NP"
 IN="$WORK/ada.json" expect 0 "the same person can sign up again after erasure" -- enroll

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # durability.sh — two writers at once both succeed; kill -9 in the middle of a large import
 # leaves a store that verifies, with every committed batch present and nothing half-written.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib"
 
 fresh_store
 pk catalog >"$WORK/catalog.json"
@@ -45,7 +45,8 @@ check "20 racing enrolments all succeed" -- test ! -e "$WORK/race.fail"
 # kill -9 in the middle of a large import.
 fresh_store
 members "$WORK/big.jsonl" big 20000
-pk import "$WORK/big.jsonl" >/dev/null 2>&1 &
+# The binary itself, not the pk function: kill must reach prefkiosk, not a subshell.
+"$PK" --db "$DB" --key-file "$KEY" --config "$CONFIG" import "$WORK/big.jsonl" >/dev/null 2>&1 &
 pid=$!
 # Wait until at least two batches are committed, then kill.
 for _ in $(seq 1 200); do
@@ -55,6 +56,7 @@ for _ in $(seq 1 200); do
 done
 kill -9 $pid 2>/dev/null
 wait $pid 2>/dev/null
+check "the import did not finish before the kill" -- test "$(sqlite3 "$DB" "SELECT count(*) FROM customers")" -lt 20000
 n=$(sqlite3 "$DB" "SELECT count(*) FROM customers")
 check "the import was killed part-way ($n of 20000 members)" -- test "$n" -gt 0 -a "$n" -lt 20000
 check "only whole batches of 500 were committed" -- test $((n % 500)) -eq 0

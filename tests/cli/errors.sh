@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # errors.sh — every bad input gets its exit code and one line on stderr, and stores nothing.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib"
 
 fresh_store
 pk catalog >"$WORK/catalog.json"

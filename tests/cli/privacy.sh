@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # privacy.sh — nothing personal in the clear on disk; a wrong key changes nothing; a flipped
 # byte in a sealed field is named by verify and by that member's look-up, and nobody else's.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib"
 
 fresh_store
 pk catalog >"$WORK/catalog.json"
@@ -52,19 +52,19 @@ chmod 644 "$WORK/wrong.key"
 "$PK" --db "$DB" --key-file "$WORK/wrong.key" --config "$CONFIG" verify >"$OUT" 2>"$ERR"
 check "a key file readable by others is refused" -- grep -q "chmod 600" "$ERR"
 
-# Flip one bit of Grace's sealed e-mail, behind prefkiosk's back.
-hex=$(sqlite3 "$DB" "SELECT hex(email) FROM customers WHERE uid = '$GRACE'")
+# Flip one bit of Grace's sealed profile, behind prefkiosk's back.
+hex=$(sqlite3 "$DB" "SELECT hex(profile) FROM customers WHERE uid = '$GRACE'")
 pos=60
 c=${hex:$pos:1}
 flipped=$(printf '%X' $(( 0x$c ^ 1 )))
 newhex="${hex:0:$pos}$flipped${hex:$((pos + 1))}"
-sqlite3 "$DB" "UPDATE customers SET email = X'$newhex' WHERE uid = '$GRACE'"
+sqlite3 "$DB" "UPDATE customers SET profile = X'$newhex' WHERE uid = '$GRACE'"
 expect 1 "verify reports the damaged field" -- verify
 check "verify's stdout says not ok" -- jq -e '.ok == false' "$OUT"
 pk verify >"$OUT" 2>"$ERR"
-check "verify names the member and the field" -- grep -q "$GRACE.*'email'" "$ERR"
+check "verify names the member and the field" -- grep -q "$GRACE.*'profile'" "$ERR"
 expect 1 "the damaged member's look-up fails clearly" -- lookup --customer "$GRACE"
-check "the look-up names the field" -- grep -q "'email' does not open" "$ERR"
+check "the look-up names the field" -- grep -q "'profile' does not open" "$ERR"
 expect 0 "every other member still works" -- lookup --email alan@bletchley.example
 check "it is the other member" -- test "$(last_uid)" = "$ALAN"
 
