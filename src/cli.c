@@ -299,8 +299,7 @@ out:
 /* Parse --card/--phone/--email (lookup) or --customer; fills uid. */
 static int
 cli_member(struct cli *c, int argc, char **argv, bool by_contact, char *uid, const char *usage,
-    char **rest_opt, const struct option *extra, int (*on_extra)(struct cli *, int, char *,
-    void *), void *arg)
+    const struct option *extra, int (*on_extra)(struct cli *, int, char *, void *), void *arg)
 {
 	struct option	 opts[16];
 	char		*cause = NULL;
@@ -308,7 +307,6 @@ cli_member(struct cli *c, int argc, char **argv, bool by_contact, char *uid, con
 	enum contact_field field = CONTACT_NONE;
 	int		 ch, n = 0, rc;
 
-	(void)rest_opt;
 	opts[n++] = (struct option){ "customer", required_argument, NULL, 'u' };
 	if (by_contact) {
 		opts[n++] = (struct option){ "card", required_argument, NULL, 'c' };
@@ -367,7 +365,7 @@ cli_lookup(struct cli *c, int argc, char **argv)
 	int	 rc, result;
 
 	rc = cli_member(c, argc, argv, true, uid,
-	    "lookup --card N | --phone P | --email E | --customer UID", NULL, NULL, NULL, NULL);
+	    "lookup --card N | --phone P | --email E | --customer UID", NULL, NULL, NULL);
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	if ((m = customer_export(c->shop, uid, c->now, &result, &cause)) == NULL)
@@ -436,7 +434,7 @@ cli_consent(struct cli *c, int argc, char **argv)
 	json_t			*m;
 	int			 rc, lang = 0, result;
 
-	rc = cli_member(c, argc, argv, false, uid, usage, NULL, extra, cli_consent_opt, &cc);
+	rc = cli_member(c, argc, argv, false, uid, usage, extra, cli_consent_opt, &cc);
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	if (cc.actions != 1)
@@ -535,7 +533,7 @@ cli_erase(struct cli *c, int argc, char **argv)
 	char	 uid[CUSTOMER_UID_LEN + 1], *cause = NULL;
 	int	 rc;
 
-	if ((rc = cli_member(c, argc, argv, false, uid, "erase --customer UID", NULL, NULL, NULL,
+	if ((rc = cli_member(c, argc, argv, false, uid, "erase --customer UID", NULL, NULL,
 	    NULL)) != CLI_EXIT_OK)
 		return rc;
 	if ((rc = customer_erase(c->shop, uid, CONSENT_REQUEST, c->now, &cause)) != CUSTOMER_OK)

@@ -30,12 +30,14 @@
 #define BENCH_BATCH	500
 #define BENCH_ENROLS	300
 #define BENCH_LOOKUPS	20000
+#define BENCH_ROUNDS	10
 
 struct bench_row {
 	const char	*what;
 	double		 ours, base;
 	const char	*unit;
 	const char	*target;
+	double		 goal;		/* the ratio to meet; 0 when there is none */
 	int		 higher_is_better;
 };
 
@@ -328,13 +330,17 @@ bench_bytes(sqlite3 *db, const char *path)
 	return (double)sb.st_size;
 }
 
+/* One row of the table, with whether it meets its goal. */
 static void
 bench_print(const struct bench_row *r)
 {
-	double	ratio = r->base > 0 ? r->ours / r->base : 0;
+	double		 ratio = r->base > 0 ? r->ours / r->base : 0;
+	const char	*meets = "-";
 
-	printf("| %-44s | %12.1f | %12.1f | %-6s | %6.2fx | %-8s |\n", r->what, r->ours, r->base,
-	    r->unit, ratio, r->target);
+	if (r->goal > 0)
+		meets = (r->higher_is_better ? ratio >= r->goal : ratio <= r->goal) ? "yes" : "NO";
+	printf("| %-44s | %12.1f | %12.1f | %-6s | %6.2fx | %-8s | %-5s |\n", r->what, r->ours,
+	    r->base, r->unit, ratio, r->target, meets);
 }
 
 int
@@ -342,13 +348,15 @@ main(void)
 {
 	const char		*scales = getenv("BENCH_SCALES");
 	char			 dir[] = "/tmp/prefkiosk-bench-XXXXXX", ours[256], base[256], key[256];
-	char			 buf[64], *tok, *save = NULL, *list;
+	char			*tok, *save = NULL, *list;
 	struct shop		*s;
 	sqlite3			*db;
 	double			 t, tb, secs;
 	long			 n, rss, have = 0;
+	int			 r;
 	char			 what[128];
 
+	setvbuf(stdout, NULL, _IOLBF, 0);	/* each row as soon as it is measured */
 	if (vault_init() != 0 || mkdtemp(dir) == NULL)
 		return 1;
 	list = util_xstrdup(scales != NULL ? scales : "100000 1000000");
@@ -360,10 +368,10 @@ main(void)
 	sqlite3_exec(db, bench_schema, NULL, NULL, NULL);
 
 	printf("prefkiosk bench — %s", ctime(&(time_t){ time(NULL) }));
-	printf("| %-44s | %12s | %12s | %-6s | %7s | %-8s |\n", "operation", "prefkiosk",
-	    "baseline", "unit", "ratio", "target");
-	printf("|%s|%s|%s|%s|%s|%s|\n", "----------------------------------------------",
-	    "--------------", "--------------", "--------", "---------", "----------");
+	printf("| %-44s | %12s | %12s | %-6s | %7s | %-8s | %-5s |\n", "operation", "prefkiosk",
+	    "baseline", "unit", "ratio", "target", "meets");
+	printf("|%s|%s|%s|%s|%s|%s|%s|\n", "----------------------------------------------",
+	    "--------------", "--------------", "--------", "---------", "----------", "-------");
 	for (tok = strtok_r(list, " ", &save); tok != NULL; tok = strtok_r(NULL, " ", &save)) {
 		n = atol(tok);
 		if (n <= have)
@@ -372,32 +380,40 @@ main(void)
 		tb = bench_base(db, have, n, (int)s->catalog->npurposes, 1);
 		snprintf(what, sizeof what, "import to %ld members (members/s)", n);
 		bench_print(&(struct bench_row){ what, (double)(n - have) / t,
-		    (double)(n - have) / tb, "/s", ">=0.6x", 1 });
+		    (double)(n - have) / tb, "/s", ">=0.6x", 0.6, 1 });
 		have = n;
 
-		t = bench_ours(s, have, have + BENCH_ENROLS, 0);
-		tb = bench_base(db, have, have + BENCH_ENROLS, (int)s->catalog->npurposes, 0);
+		/* Both sides in turns of a tenth, so that neither finds the caches warmer. */
+		t = tb = 0;
+		for (r = 0; r < BENCH_ROUNDS; r++) {
+			long from = have + r * (BENCH_ENROLS / BENCH_ROUNDS);
+			t += bench_ours(s, from, from + BENCH_ENROLS / BENCH_ROUNDS, 0);
+			tb += bench_base(db, from, from + BENCH_ENROLS / BENCH_ROUNDS,
+			    (int)s->catalog->npurposes, 0);
+		}
 		snprintf(what, sizeof what, "durable enrolment at %ld (enrolments/s)", n);
 		bench_print(&(struct bench_row){ what, BENCH_ENROLS / t, BENCH_ENROLS / tb, "/s",
-		    ">=0.8x", 1 });
+		    ">=0.8x", 0.8, 1 });
 		have += BENCH_ENROLS;
 
-		t = bench_lookup_ours(s, have, BENCH_LOOKUPS);
-		tb = bench_lookup_base(db, have, BENCH_LOOKUPS);
+		t = tb = 0;
+		for (r = 0; r < BENCH_ROUNDS; r++) {
+			t += bench_lookup_ours(s, have, BENCH_LOOKUPS / BENCH_ROUNDS);
+			tb += bench_lookup_base(db, have, BENCH_LOOKUPS / BENCH_ROUNDS);
+		}
 		snprintf(what, sizeof what, "lookup by phone among %ld (us each)", n);
 		bench_print(&(struct bench_row){ what, t / BENCH_LOOKUPS * 1e6,
-		    tb / BENCH_LOOKUPS * 1e6, "us", "<=1.25x", 0 });
+		    tb / BENCH_LOOKUPS * 1e6, "us", "<=1.25x", 1.25, 0 });
 
 		snprintf(what, sizeof what, "bytes on disk per member at %ld", n);
 		bench_print(&(struct bench_row){ what, bench_bytes(store_db(s->store), ours) / have,
-		    bench_bytes(db, base) / have, "B", "-", 0 });
+		    bench_bytes(db, base) / have, "B", "-", 0, 0 });
 
 		bench_startup(ours, key, &secs, &rss);
 		snprintf(what, sizeof what, "start-up + lookup process at %ld (ms)", n);
-		bench_print(&(struct bench_row){ what, secs * 1e3, 15, "ms", "<=15ms", 0 });
+		bench_print(&(struct bench_row){ what, secs * 1e3, 15, "ms", "<=15ms", 1, 0 });
 		snprintf(what, sizeof what, "peak memory of that process at %ld (KiB)", n);
-		bench_print(&(struct bench_row){ what, (double)rss, 8192, "KiB", "<=8MiB", 0 });
-		snprintf(buf, sizeof buf, "%ld", n);
+		bench_print(&(struct bench_row){ what, (double)rss, 8192, "KiB", "<=8MiB", 1, 0 });
 	}
 	printf("(baseline for start-up and memory: the target itself)\n");
 	shop_close(s);
