@@ -10,6 +10,7 @@
  * secure_delete on, then truncates the WAL: what stays is the pseudonymous uid, the consent
  * records and the reward and visit counts, which are the shop's evidence.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,25 @@ enum customer_tag {
 	CUSTOMER_TAG_INTEREST,		/* an interest id; repeated */
 	CUSTOMER_TAG_CHANNEL,		/* "channel" or "channel:frequency"; repeated */
 };
+
+/* The profile's strings and their tags. */
+static const struct customer_field {
+	enum customer_tag	tag;
+	size_t			offset;
+	size_t			size;
+} customer_fields[] = {
+#define CUSTOMER_FIELD(tag, member) \
+	{ tag, offsetof(struct customer_profile, member), \
+	  sizeof ((struct customer_profile *)NULL)->member }
+	CUSTOMER_FIELD(CUSTOMER_TAG_NAME, name),
+	CUSTOMER_FIELD(CUSTOMER_TAG_EMAIL, email),
+	CUSTOMER_FIELD(CUSTOMER_TAG_PHONE, phone),
+	CUSTOMER_FIELD(CUSTOMER_TAG_CARD, card),
+	CUSTOMER_FIELD(CUSTOMER_TAG_LANGUAGE, language),
+	CUSTOMER_FIELD(CUSTOMER_TAG_PIN, pin_hash),
+#undef CUSTOMER_FIELD
+};
+#define CUSTOMER_NFIELDS	(sizeof customer_fields / sizeof customer_fields[0])
 
 /* The largest packed profile: every field full, every interest and channel chosen. */
 #define CUSTOMER_PACKED_MAX \
@@ -183,12 +203,9 @@ customer_pack(const struct shop *s, const struct customer_profile *p, unsigned c
 	const struct catalog	*cat = s->catalog;
 	size_t			 n = 0, i;
 
-	n = customer_pack_field(buf, n, CUSTOMER_TAG_NAME, p->name, NULL);
-	n = customer_pack_field(buf, n, CUSTOMER_TAG_EMAIL, p->email, NULL);
-	n = customer_pack_field(buf, n, CUSTOMER_TAG_PHONE, p->phone, NULL);
-	n = customer_pack_field(buf, n, CUSTOMER_TAG_CARD, p->card, NULL);
-	n = customer_pack_field(buf, n, CUSTOMER_TAG_LANGUAGE, p->language, NULL);
-	n = customer_pack_field(buf, n, CUSTOMER_TAG_PIN, p->pin_hash, NULL);
+	for (i = 0; i < CUSTOMER_NFIELDS; i++)
+		n = customer_pack_field(buf, n, customer_fields[i].tag,
+		    (const char *)p + customer_fields[i].offset, NULL);
 	for (i = 0; i < cat->ninterests; i++)
 		if (p->interests[i])
 			n = customer_pack_field(buf, n, CUSTOMER_TAG_INTEREST, cat->interests[i].id,
@@ -219,32 +236,25 @@ customer_unpack(const struct shop *s, struct customer_profile *p, const unsigned
     size_t n)
 {
 	char	id[CONTACT_MAX + 1], *colon;
-	size_t	i = 0, len;
+	size_t	i = 0, k, len;
 	int	idx, f, rc = 0;
 
 	while (rc == 0 && i < n) {
-		if (n - i < 3 || (len = (size_t)buf[i + 1] << 8 | buf[i + 2]) > n - i - 3)
-			return -1;
+		if (n - i < 3 || (len = (size_t)buf[i + 1] << 8 | buf[i + 2]) > n - i - 3) {
+			rc = -1;
+			break;
+		}
 		const unsigned char *v = buf + i + 3;
+		for (k = 0; k < CUSTOMER_NFIELDS; k++)
+			if (customer_fields[k].tag == buf[i])
+				break;
+		if (k < CUSTOMER_NFIELDS) {
+			rc = customer_unpack_string((char *)p + customer_fields[k].offset,
+			    customer_fields[k].size, v, len);
+			i += 3 + len;
+			continue;
+		}
 		switch (buf[i]) {
-		case CUSTOMER_TAG_NAME:
-			rc = customer_unpack_string(p->name, sizeof p->name, v, len);
-			break;
-		case CUSTOMER_TAG_EMAIL:
-			rc = customer_unpack_string(p->email, sizeof p->email, v, len);
-			break;
-		case CUSTOMER_TAG_PHONE:
-			rc = customer_unpack_string(p->phone, sizeof p->phone, v, len);
-			break;
-		case CUSTOMER_TAG_CARD:
-			rc = customer_unpack_string(p->card, sizeof p->card, v, len);
-			break;
-		case CUSTOMER_TAG_LANGUAGE:
-			rc = customer_unpack_string(p->language, sizeof p->language, v, len);
-			break;
-		case CUSTOMER_TAG_PIN:
-			rc = customer_unpack_string(p->pin_hash, sizeof p->pin_hash, v, len);
-			break;
 		case CUSTOMER_TAG_INTEREST:
 			if ((rc = customer_unpack_string(id, sizeof id, v, len)) == 0 &&
 			    (idx = catalog_interest_find(s->catalog, id)) >= 0)
