@@ -510,37 +510,9 @@ customer_index_of(struct shop *s, enum contact_field f, const char *value,
 	return CUSTOMER_OK;
 }
 
-int
-customer_find(struct shop *s, enum contact_field f, const char *value, char *uid, char **cause)
-{
-	static const char *const sql[] = {
-		[CONTACT_CARD] = "SELECT uid FROM customers WHERE card_index = ?1",
-		[CONTACT_PHONE] = "SELECT uid FROM customers WHERE phone_index = ?1",
-		[CONTACT_EMAIL] = "SELECT uid FROM customers WHERE email_index = ?1",
-	};
-	unsigned char	 idx[VAULT_INDEX_BYTES];
-	sqlite3_stmt	*stmt;
-	int		 rc;
-
-	if ((rc = customer_index_of(s, f, value, idx, cause)) != CUSTOMER_OK)
-		return rc;
-	stmt = store_prepare(s->store, sql[f]);
-	sqlite3_bind_blob(stmt, 1, idx, sizeof idx, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		snprintf(uid, CUSTOMER_UID_LEN + 1, "%s", sqlite3_column_text(stmt, 0));
-	sqlite3_reset(stmt);
-	if (rc == SQLITE_ROW)
-		return CUSTOMER_OK;
-	if (rc == SQLITE_DONE) {
-		util_fail(cause, "no member has this %s", contact_field_name(f));
-		return CUSTOMER_NOT_FOUND;
-	}
-	return store_fail(s->store, cause, "cannot look the member up");
-}
-
-int
-customer_lookup(struct shop *s, enum contact_field f, const char *value, char *uid,
+/* Find a member by a blind index; opens the profile too when out is not NULL. */
+static int
+customer_seek(struct shop *s, enum contact_field f, const char *value, char *uid,
     struct customer_profile **out, char **cause)
 {
 	static const char *const sql[] = {
@@ -555,7 +527,8 @@ customer_lookup(struct shop *s, enum contact_field f, const char *value, char *u
 	sqlite3_stmt	*stmt;
 	int		 rc;
 
-	*out = NULL;
+	if (out != NULL)
+		*out = NULL;
 	if ((rc = customer_index_of(s, f, value, idx, cause)) != CUSTOMER_OK)
 		return rc;
 	stmt = store_prepare(s->store, sql[f]);
@@ -563,7 +536,7 @@ customer_lookup(struct shop *s, enum contact_field f, const char *value, char *u
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW) {
 		snprintf(uid, CUSTOMER_UID_LEN + 1, "%s", sqlite3_column_text(stmt, 0));
-		rc = customer_open_row(s, stmt, 0, out, cause);
+		rc = out != NULL ? customer_open_row(s, stmt, 0, out, cause) : CUSTOMER_OK;
 		sqlite3_reset(stmt);
 		return rc;
 	}
@@ -573,6 +546,19 @@ customer_lookup(struct shop *s, enum contact_field f, const char *value, char *u
 		return CUSTOMER_NOT_FOUND;
 	}
 	return store_fail(s->store, cause, "cannot look the member up");
+}
+
+int
+customer_find(struct shop *s, enum contact_field f, const char *value, char *uid, char **cause)
+{
+	return customer_seek(s, f, value, uid, NULL, cause);
+}
+
+int
+customer_lookup(struct shop *s, enum contact_field f, const char *value, char *uid,
+    struct customer_profile **out, char **cause)
+{
+	return customer_seek(s, f, value, uid, out, cause);
 }
 
 int
