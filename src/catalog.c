@@ -213,6 +213,8 @@ static const struct catalog_field catalog_purpose_fields[] = {
 };
 
 static const struct catalog_field catalog_reward_fields[] = {
+	{ .key = "number", .type = CATALOG_INT, .offset = CATALOG_AT(reward, number),
+	    .required = true, .min = 1, .max = 255 },
 	{ .key = "title", .type = CATALOG_TEXT, .offset = CATALOG_AT(reward, title) },
 	{ .key = "kind", .type = CATALOG_ENUM, .offset = CATALOG_AT(reward, kind),
 	    .required = true, .names = catalog_reward_kind_names },
@@ -892,9 +894,17 @@ static int
 catalog_check_reward(struct catalog_parse *p, const struct catalog_section *s, void *entry,
     char **cause)
 {
-	struct catalog_reward	*r = entry;
+	struct catalog_reward	*r = entry, *other;
 	const struct catalog	*cat = p->catalog;
 	bool			 completion = r->trigger == CATALOG_TRIGGER_COMPLETION;
+
+	/* Codes carry the number, not the id: two rules with one number would read alike. */
+	for (other = cat->rewards; other < r; other++)
+		if (other->number == r->number)
+			return catalog_fail(p, s, catalog_line(s, "number"), cause, "number = %d is "
+			    "already reward %s's; codes carry the number, so each rule needs its "
+			    "own (and keeps it for as long as its codes are out)", r->number,
+			    other->id);
 
 	if (r->kind == CATALOG_REWARD_PERCENT && (r->value < 1 || r->value > 100))
 		return catalog_fail(p, s, catalog_line(s, "value"), cause, "kind = percent needs "

@@ -88,6 +88,7 @@ enum catalog_trigger {
 
 struct catalog_reward {
 	char			*id;
+	int			 number;	/* 1..255, unique: carried in the reward code */
 	struct catalog_text	 title;
 	enum catalog_reward_kind kind;
 	int			 value;		/* percent or cents; 0 for item and access */

@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "customer.h"
 #include "export.h"
+#include "reward.h"
 #include "staff.h"
 #include "util.h"
 
@@ -154,8 +155,9 @@ cli_enroll_doc(struct cli *c, json_t *doc, json_t **result, char **cause)
 	if (rc == CUSTOMER_OK)
 		rc = customer_enroll(c->shop, e, c->now, uid, receipt, cause);
 	if (rc == CUSTOMER_OK)
-		*result = json_pack("{s:s, s:s, s:s, s:[]}", "customer", uid, "card",
-		    e->profile->card, "receipt", receipt, "rewards");
+		*result = json_pack("{s:s, s:s, s:s, s:o}", "customer", uid, "card",
+		    e->profile->card, "receipt", receipt, "rewards", reward_list_json(c->shop,
+		    &e->rewards, config_language(c->shop->config, e->profile->language)));
 	customer_enrolment_free(e);
 	return rc;
 }
@@ -370,8 +372,14 @@ cli_lookup(struct cli *c, int argc, char **argv)
 		return rc;
 	if ((m = customer_export(c->shop, uid, c->now, &result, &cause)) == NULL)
 		return cli_cause(c, cli_customer_exit(result), cause);
-	/* A look-up answers "who is this and what do they have"; the history is for export. */
+	/* A look-up answers "who is this and what do they have": rewards still to redeem and the
+	 * stamp card; the histories are for export. */
 	json_object_del(m, "consent_history");
+	json_object_del(m, "visits");
+	if (reward_member_json(c->shop, uid, c->now, true, m, &cause) != 0) {
+		json_decref(m);
+		return cli_cause(c, CLI_EXIT_RUNTIME, cause);
+	}
 	return cli_json(c, m, JSON_INDENT(2));
 }
 
@@ -831,6 +839,232 @@ cli_staff(struct cli *c, int argc, char **argv)
 	    verb, usage);
 }
 
+/* A ticket's outcome as an exit code, with the one-line reason on err. */
+static int
+cli_ticket_exit(struct cli *c, const struct reward_ticket *t)
+{
+	char	when[21], day[11];
+
+	switch (t->status) {
+	case REWARD_VALID:
+	case REWARD_REDEEMED:
+		return CLI_EXIT_OK;
+	case REWARD_ALREADY:
+		util_iso8601(t->redeemed_at, when);
+		return cli_error(c, CLI_EXIT_REDEEMED, "already redeemed on %s%s%s", when,
+		    t->till[0] != '\0' ? " at till " : "", t->till);
+	case REWARD_EXPIRED:
+		util_day(t->expires, day);
+		return cli_error(c, CLI_EXIT_EXPIRED, "expired: the code was valid until %s", day);
+	case REWARD_REVOKED:
+		return cli_error(c, CLI_EXIT_EXPIRED, "revoked: this reward was withdrawn (its "
+		    "member's data was erased, or an admin revoked it)");
+	case REWARD_UNKNOWN:
+		return cli_error(c, CLI_EXIT_INVALID, "a genuine code from terminal %u, but not in "
+		    "this store's ledger; was it issued by another terminal?", t->payload.terminal);
+	case REWARD_FORGED:
+		if (t->code_status == CODE_OK)
+			return cli_error(c, CLI_EXIT_INVALID, "not genuine: the ledger holds a "
+			    "different code for this serial");
+		/* FALLTHROUGH */
+	default:
+		return cli_error(c, CLI_EXIT_INVALID, "%s", code_status_text(t->code_status));
+	}
+}
+
+/* `check CODE` and `redeem CODE [--till NAME] [--staff NAME]` */
+static int
+cli_code(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "till", required_argument, NULL, 't' },
+		{ "staff", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 }
+	};
+	bool			 redeem = strcmp(argv[0], "redeem") == 0;
+	const char		*usage = redeem ? "redeem CODE [--till NAME] [--staff NAME]" :
+				    "check CODE";
+	const char		*till = NULL, *staff = NULL;
+	struct reward_ticket	 t;
+	char			*cause = NULL;
+	int			 ch, rc;
+
+	while ((ch = cli_getopt(c, argc, argv, "", redeem ? opts : opts + 2, usage)) != -1) {
+		if (ch == -2)
+			return CLI_EXIT_USAGE;
+		if (ch == 't')
+			till = optarg;
+		else if (ch == 's')
+			staff = optarg;
+	}
+	if (optind != argc - 1)
+		return cli_error(c, CLI_EXIT_USAGE, "usage: prefkiosk %s", usage);
+	if ((till != NULL && (strlen(till) == 0 || strlen(till) > 64)) ||
+	    (staff != NULL && (strlen(staff) == 0 || strlen(staff) > 32)))
+		return cli_error(c, CLI_EXIT_USAGE, "--till is 1 to 64 characters, --staff 1 to 32");
+	rc = redeem ? reward_redeem(c->shop, argv[optind], till, staff, c->now, &t, &cause) :
+	    reward_check(c->shop, argv[optind], c->now, &t, &cause);
+	if (rc != 0)
+		return cli_cause(c, CLI_EXIT_RUNTIME, cause);
+	if ((rc = cli_json(c, reward_ticket_json(c->shop, &t), JSON_COMPACT)) != CLI_EXIT_OK)
+		return rc;
+	return cli_ticket_exit(c, &t);
+}
+
+/* Options of `visit`. */
+struct cli_visit {
+	const char	*staff;
+};
+
+static int
+cli_visit_opt(struct cli *c, int ch, char *value, void *arg)
+{
+	struct cli_visit	*cv = arg;
+
+	if (ch == 's') {
+		if (strlen(value) > 32)
+			return cli_error(c, CLI_EXIT_USAGE, "--staff: at most 32 characters");
+		cv->staff = value;
+	}
+	return CLI_EXIT_OK;
+}
+
+/* What an action earned, and the member's rewards and stamps now, as one document. */
+static int
+cli_earned(struct cli *c, const char *uid, const struct reward_list *l, json_t *o)
+{
+	json_t	*m = json_object();
+	char	*cause = NULL;
+
+	json_object_set_new(o, "customer", json_string(uid));
+	json_object_set_new(o, "issued", reward_list_json(c->shop, l, 0));
+	if (reward_member_json(c->shop, uid, c->now, true, m, &cause) != 0) {
+		json_decref(m);
+		json_decref(o);
+		return cli_cause(c, CLI_EXIT_RUNTIME, cause);
+	}
+	json_object_set(o, "rewards", json_object_get(m, "rewards"));
+	json_object_set(o, "stamps", json_object_get(m, "stamps"));
+	json_decref(m);
+	return cli_json(c, o, JSON_COMPACT);
+}
+
+/* `visit --customer UID | --card N | --phone P | --email E [--staff NAME]` */
+static int
+cli_visit(struct cli *c, int argc, char **argv)
+{
+	static const struct option extra[] = {
+		{ "staff", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct cli_visit	 cv = { NULL };
+	struct reward_list	 l = { .n = 0 };
+	char			 uid[CUSTOMER_UID_LEN + 1], *cause = NULL;
+	long			 count;
+	int			 rc;
+
+	rc = cli_member(c, argc, argv, true, uid, "visit --customer UID | --card N | --phone P | "
+	    "--email E [--staff NAME]", extra, cli_visit_opt, &cv);
+	if (rc != CLI_EXIT_OK)
+		return rc;
+	if ((rc = reward_visit(c->shop, uid, cv.staff, c->now, &count, &l, &cause)) != 0)
+		return cli_cause(c, cli_customer_exit(rc), cause);
+	return cli_earned(c, uid, &l, json_pack("{s:I}", "visits", (json_int_t)count));
+}
+
+/* Options of `feedback` and `grant`. */
+struct cli_give {
+	int		 rating;
+	int		 rule;
+};
+
+static int
+cli_give_opt(struct cli *c, int ch, char *value, void *arg)
+{
+	struct cli_give	*g = arg;
+	char		*end;
+	long		 n;
+
+	if (ch == 'r') {
+		n = strtol(value, &end, 10);
+		if (*value == '\0' || *end != '\0' || n < 1 || n > 5)
+			return cli_error(c, CLI_EXIT_USAGE, "--rating: a number from 1 to 5");
+		g->rating = (int)n;
+	} else if (ch == 'w') {
+		if ((g->rule = catalog_reward_find(c->shop->catalog, value)) < 0)
+			return cli_error(c, CLI_EXIT_USAGE, "'%s' is not a reward of the catalogue "
+			    "(see prefkiosk catalog)", value);
+	}
+	return CLI_EXIT_OK;
+}
+
+/* `feedback --customer UID --rating 1-5` and `grant --customer UID --reward RULE` */
+static int
+cli_give(struct cli *c, int argc, char **argv)
+{
+	static const struct option extra[] = {
+		{ "rating", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 },
+		{ "reward", required_argument, NULL, 'w' },
+		{ NULL, 0, NULL, 0 }
+	};
+	bool			 grant = strcmp(argv[0], "grant") == 0;
+	const char		*usage = grant ? "grant --customer UID --reward RULE" :
+				    "feedback --customer UID --rating 1-5";
+	struct cli_give		 g = { 0, -1 };
+	struct reward_list	 l = { .n = 0 };
+	char			 uid[CUSTOMER_UID_LEN + 1], *cause = NULL;
+	int			 rc;
+
+	rc = cli_member(c, argc, argv, false, uid, usage, grant ? extra + 2 : extra, cli_give_opt,
+	    &g);
+	if (rc != CLI_EXIT_OK)
+		return rc;
+	if (grant ? g.rule < 0 : g.rating == 0)
+		return cli_error(c, CLI_EXIT_USAGE, "usage: prefkiosk %s", usage);
+	rc = grant ? reward_grant(c->shop, uid, g.rule, c->now, &l, &cause) :
+	    reward_feedback(c->shop, uid, g.rating, c->now, &l, &cause);
+	if (rc < 0 || rc == CUSTOMER_NOT_FOUND || rc == CUSTOMER_INVALID)
+		return cli_cause(c, rc == -1 ? CLI_EXIT_RUNTIME : cli_customer_exit(rc), cause);
+	if (grant && rc == 0)
+		return cli_error(c, CLI_EXIT_USAGE, "member %s already has as many '%s' rewards as "
+		    "the rule allows (limit %d)", uid, c->shop->catalog->rewards[g.rule].id,
+		    c->shop->catalog->rewards[g.rule].limit);
+	return cli_earned(c, uid, &l, json_object());
+}
+
+/* `update --customer UID` < document.json */
+static int
+cli_update(struct cli *c, int argc, char **argv)
+{
+	struct customer_enrolment	*e;
+	json_error_t			 jerr;
+	json_t				*doc;
+	char				 uid[CUSTOMER_UID_LEN + 1], *cause = NULL;
+	int				 rc;
+
+	if ((rc = cli_member(c, argc, argv, false, uid, "update --customer UID < update.json",
+	    NULL, NULL, NULL)) != CLI_EXIT_OK)
+		return rc;
+	if ((doc = json_loadf(c->in, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
+		return cli_error(c, CLI_EXIT_USAGE, "standard input, line %d: not a JSON "
+		    "document: %s", jerr.line, jerr.text);
+	e = customer_enrolment_new();
+	customer_profile_free(e->profile);
+	if ((rc = customer_load(c->shop, uid, &e->profile, &cause)) == CUSTOMER_OK &&
+	    (rc = customer_update_from_json(c->shop, doc, e, &cause)) == CUSTOMER_OK)
+		rc = customer_update(c->shop, uid, e, c->now, &cause);
+	json_decref(doc);
+	if (rc != CUSTOMER_OK) {
+		customer_enrolment_free(e);
+		return cli_cause(c, cli_customer_exit(rc), cause);
+	}
+	rc = cli_earned(c, uid, &e->rewards, json_pack("{s:o}", "profile",
+	    customer_profile_json(c->shop, e->profile)));
+	customer_enrolment_free(e);
+	return rc;
+}
+
 /* `run`: the kiosk, from ui/ through the hooks. */
 static int
 cli_run(struct cli *c, int argc, char **argv)
@@ -851,6 +1085,12 @@ static const struct cli_command cli_commands[] = {
 	{ "export", "export --customer UID | --all [--format json|jsonl|csv]", CLI_NEEDS_SHOP,
 	    cli_export },
 	{ "erase", "erase --customer UID", CLI_NEEDS_SHOP, cli_erase },
+	{ "update", "update --customer UID < update.json", CLI_NEEDS_SHOP, cli_update },
+	{ "check", "check CODE", CLI_NEEDS_SHOP, cli_code },
+	{ "redeem", "redeem CODE [--till NAME] [--staff NAME]", CLI_NEEDS_SHOP, cli_code },
+	{ "visit", "visit --customer UID | --card N [--staff NAME]", CLI_NEEDS_SHOP, cli_visit },
+	{ "feedback", "feedback --customer UID --rating 1-5", CLI_NEEDS_SHOP, cli_give },
+	{ "grant", "grant --customer UID --reward RULE", CLI_NEEDS_SHOP, cli_give },
 	{ "verify", "verify", CLI_NEEDS_SHOP, cli_verify },
 	{ "stats", "stats", CLI_NEEDS_SHOP, cli_stats },
 	{ "purge", "purge [--dry-run]", CLI_NEEDS_SHOP, cli_purge },

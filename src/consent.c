@@ -79,8 +79,7 @@ consent_hex(const unsigned char *in, size_t n, char *out)
 	sodium_bin2hex(out, 2 * n + 1, in, n);
 }
 
-/* Find or add the notice version for the text shown; -1 and *cause. */
-static int
+int
 consent_notice(struct shop *s, const char *notice, const char *lang,
     const struct catalog_notice *text, time_t now, int *version, char **cause)
 {

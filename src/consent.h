@@ -81,6 +81,13 @@ struct consent_chain {
 };
 
 void		 consent_chain_begin(struct consent_chain *);
+/*
+ * The version of the notice text shown: found by digest, or recorded now as the next version of
+ * notice (a purpose or reward id) in language lang.  -1 with *cause.
+ */
+int		 consent_notice(struct shop *, const char *notice, const char *lang,
+		     const struct catalog_notice *text, time_t now, int *version, char **cause);
+
 /* Write the chain's head after the records appended through this cursor; -1 and *cause. */
 int		 consent_chain_end(struct shop *, struct consent_chain *, char **cause);
 

@@ -62,6 +62,9 @@ static const struct customer_field {
 #define CUSTOMER_PACKED_MAX \
 	(6 * (3 + CONTACT_MAX) + (CUSTOMER_MAX_INTERESTS + CUSTOMER_MAX_CHANNELS) * (3 + 130))
 
+/* The contact fields with a blind index, in the order of the customers table's columns. */
+static const enum contact_field customer_indexed[] = { CONTACT_CARD, CONTACT_PHONE, CONTACT_EMAIL };
+
 /* The blind-index kinds, as hashed (part of the store format). */
 static const char *const customer_index_kinds[] = {
 	[CONTACT_CARD] = "card",
@@ -158,6 +161,8 @@ customer_enrolment_check(const struct shop *s, const struct customer_enrolment *
 		}
 		uses_phone = true;	/* phone + PIN signs in */
 	}
+	if (p->pin_hash[0] != '\0')
+		uses_phone = true;	/* a PIN set before */
 	if (p->email[0] != '\0' && !uses_email) {
 		util_fail(cause, "email: no chosen channel uses an e-mail address; leave it out");
 		return CUSTOMER_INVALID;
@@ -302,35 +307,71 @@ customer_card_new(char out[13])
 	out[12] = '\0';
 }
 
-/* Is this blind index already a member's?  1 yes, 0 no, -1 error. */
+/* Is this blind index a member's other than member (0: any member)?  1 yes, 0 no, -1 error. */
 static int
-customer_index_taken(struct shop *s, enum contact_field f, const unsigned char *idx)
+customer_index_taken(struct shop *s, enum contact_field f, const unsigned char *idx,
+    sqlite3_int64 member)
 {
 	static const char *const sql[] = {
-		[CONTACT_CARD] = "SELECT 1 FROM customers WHERE card_index = ?1",
-		[CONTACT_PHONE] = "SELECT 1 FROM customers WHERE phone_index = ?1",
-		[CONTACT_EMAIL] = "SELECT 1 FROM customers WHERE email_index = ?1",
+		[CONTACT_CARD] = "SELECT 1 FROM customers WHERE card_index = ?1 AND id != ?2",
+		[CONTACT_PHONE] = "SELECT 1 FROM customers WHERE phone_index = ?1 AND id != ?2",
+		[CONTACT_EMAIL] = "SELECT 1 FROM customers WHERE email_index = ?1 AND id != ?2",
 	};
 	sqlite3_stmt	*stmt = store_prepare(s->store, sql[f]);
 	int		 rc;
 
 	sqlite3_bind_blob(stmt, 1, idx, VAULT_INDEX_BYTES, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, member);
 	rc = sqlite3_step(stmt);
 	sqlite3_reset(stmt);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The blind indexes of a profile's card, phone and e-mail (have[i]: the field is given), each
+ * checked to be no other member's than member.  CUSTOMER_OK, INVALID or ERROR with *cause. */
+static int
+customer_indexes(struct shop *s, const struct customer_profile *p, sqlite3_int64 member,
+    unsigned char idx[3][VAULT_INDEX_BYTES], bool have[3], char **cause)
+{
+	static const char *const what[] = {
+		[CONTACT_CARD] = "card number",
+		[CONTACT_PHONE] = "phone number",
+		[CONTACT_EMAIL] = "e-mail address",
+	};
+	const char	*values[3] = { p->card, p->phone, p->email };
+	int		 i;
+
+	for (i = 0; i < 3; i++) {
+		enum contact_field f = customer_indexed[i];
+		if (!(have[i] = values[i][0] != '\0'))
+			continue;
+		vault_blind_index(s->vault, customer_index_kinds[f], values[i], idx[i]);
+		switch (customer_index_taken(s, f, idx[i], member)) {
+		case 0:
+			break;
+		case 1:
+			util_fail(cause, "%s: another member already has this %s",
+			    contact_field_name(f), what[f]);
+			return CUSTOMER_INVALID;
+		default:
+			store_fail(s->store, cause, "cannot check the contact details");
+			return CUSTOMER_ERROR;
+		}
+	}
+	return CUSTOMER_OK;
 }
 
 int
 customer_enroll_locked(struct shop *s, struct consent_chain *chain,
     struct customer_enrolment *e, time_t now, char *uid, char *receipt, char **cause)
 {
-	static const enum contact_field indexed[] = { CONTACT_CARD, CONTACT_PHONE, CONTACT_EMAIL };
 	struct customer_profile	*p = e->profile;
 	unsigned char		 idx[3][VAULT_INDEX_BYTES], wrapped[VAULT_WRAPPED_BYTES];
 	unsigned char		*packed = NULL, *sealed = NULL, *dk = NULL;
-	const char		*values[3];
+	bool			 have[3];
 	sqlite3_stmt		*stmt;
 	struct consent_event	 ev;
+	sqlite3_int64		 member;
 	size_t			 j, len;
 	int			 rc, lang, i, tries;
 
@@ -345,32 +386,13 @@ customer_enroll_locked(struct shop *s, struct consent_chain *chain,
 		char card[13];
 		customer_card_new(card);
 		vault_blind_index(s->vault, "card", card, idx[0]);
-		if ((i = customer_index_taken(s, CONTACT_CARD, idx[0])) < 0)
+		if ((i = customer_index_taken(s, CONTACT_CARD, idx[0], 0)) < 0)
 			goto fail;
 		if (i == 0)
 			memcpy(p->card, card, sizeof card);
 	}
-	values[0] = p->card;
-	values[1] = p->phone;
-	values[2] = p->email;
-	for (i = 0; i < 3; i++) {
-		if (values[i][0] == '\0')
-			continue;
-		vault_blind_index(s->vault, customer_index_kinds[indexed[i]], values[i], idx[i]);
-		switch (customer_index_taken(s, indexed[i], idx[i])) {
-		case 0:
-			break;
-		case 1:
-			util_fail(cause, "%s: another member already has this %s",
-			    contact_field_name(indexed[i]),
-			    indexed[i] == CONTACT_EMAIL ? "e-mail address" :
-			    indexed[i] == CONTACT_PHONE ? "phone number" : "card number");
-			rc = CUSTOMER_INVALID;
-			goto out;
-		default:
-			goto fail;
-		}
-	}
+	if ((rc = customer_indexes(s, p, 0, idx, have, cause)) != CUSTOMER_OK)
+		goto out;
 
 	vault_random_id(uid, 10);
 	consent_receipt_new(receipt);
@@ -388,7 +410,7 @@ customer_enroll_locked(struct shop *s, struct consent_chain *chain,
 	sqlite3_bind_int(stmt, 2, CUSTOMER_KEY_VERSION);
 	sqlite3_bind_blob(stmt, 3, wrapped, sizeof wrapped, SQLITE_STATIC);
 	for (i = 0; i < 3; i++)
-		if (values[i][0] != '\0')
+		if (have[i])
 			sqlite3_bind_blob(stmt, 4 + i, idx[i], VAULT_INDEX_BYTES, SQLITE_STATIC);
 	sqlite3_bind_blob(stmt, 7, sealed, (int)(len + VAULT_SEAL_OVERHEAD), SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 8, (sqlite3_int64)now);
@@ -396,6 +418,7 @@ customer_enroll_locked(struct shop *s, struct consent_chain *chain,
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_DONE)
 		goto fail;
+	member = sqlite3_last_insert_rowid(store_db(s->store));
 
 	memset(&ev, 0, sizeof ev);
 	ev.subject = uid;
@@ -411,6 +434,11 @@ customer_enroll_locked(struct shop *s, struct consent_chain *chain,
 		if (consent_record(s, chain, &ev, cause) != 0)
 			goto out;
 	}
+	/* Rewards go to people at a terminal; members imported from elsewhere saw no offer. */
+	e->rewards.n = 0;
+	if (e->method != CONSENT_IMPORT && reward_on_profile(s, member, p->interests,
+	    e->incentives, lang, true, now, &e->rewards, cause) != 0)
+		goto out;
 	rc = CUSTOMER_OK;
 	goto out;
 fail:
@@ -441,6 +469,95 @@ customer_enroll(struct shop *s, struct customer_enrolment *e, time_t now, char *
 	consent_chain_begin(&chain);
 	if ((rc = customer_enroll_locked(s, &chain, e, now, uid, receipt, cause)) != CUSTOMER_OK ||
 	    (rc = consent_chain_end(s, &chain, cause)) != 0) {
+		store_rollback(s->store);
+		return rc;
+	}
+	return store_commit(s->store, cause) == 0 ? CUSTOMER_OK : CUSTOMER_ERROR;
+}
+
+/* The update inside its transaction. */
+static int
+customer_update_locked(struct shop *s, const char *uid, struct customer_enrolment *e,
+    time_t now, char **cause)
+{
+	struct customer_profile	*p = e->profile;
+	unsigned char		 idx[3][VAULT_INDEX_BYTES], *dk = NULL, *packed = NULL;
+	unsigned char		*sealed = NULL;
+	bool			 have[3];
+	sqlite3_stmt		*stmt;
+	sqlite3_int64		 member;
+	uint32_t		 keyver;
+	size_t			 len;
+	int			 rc, i;
+
+	stmt = store_prepare(s->store, "SELECT id, key_version, data_key FROM customers"
+	    " WHERE uid = ?1 AND erased IS NULL AND data_key IS NOT NULL");
+	sqlite3_bind_text(stmt, 1, uid, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(stmt);
+		if (rc != SQLITE_DONE)
+			return store_fail(s->store, cause, "cannot read the member");
+		util_fail(cause, "no member %s (unknown, or erased)", uid);
+		return CUSTOMER_NOT_FOUND;
+	}
+	member = sqlite3_column_int64(stmt, 0);
+	keyver = (uint32_t)sqlite3_column_int(stmt, 1);
+	dk = vault_datakey_unwrap(s->vault, sqlite3_column_blob(stmt, 2),
+	    (size_t)sqlite3_column_bytes(stmt, 2), uid, keyver);
+	sqlite3_reset(stmt);
+	if (dk == NULL) {
+		util_fail(cause, "member %s: the data key does not open (damaged or tampered); "
+		    "run prefkiosk verify", uid);
+		return CUSTOMER_DAMAGED;
+	}
+
+	if ((rc = customer_indexes(s, p, member, idx, have, cause)) != CUSTOMER_OK)
+		goto out;
+	packed = util_secret_alloc(CUSTOMER_PACKED_MAX);
+	len = customer_pack(s, p, packed);
+	sealed = util_xmalloc(len + VAULT_SEAL_OVERHEAD);
+	vault_seal(dk, "customers", "profile", uid, keyver, packed, len, sealed);
+	stmt = store_prepare(s->store,
+	    "UPDATE customers SET card_index = ?2, phone_index = ?3, email_index = ?4,"
+	    " profile = ?5, last_seen = ?6 WHERE id = ?1");
+	sqlite3_bind_int64(stmt, 1, member);
+	for (i = 0; i < 3; i++)
+		if (have[i])
+			sqlite3_bind_blob(stmt, 2 + i, idx[i], VAULT_INDEX_BYTES, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(stmt, 2 + i);
+	sqlite3_bind_blob(stmt, 5, sealed, (int)(len + VAULT_SEAL_OVERHEAD), SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 6, (sqlite3_int64)now);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE) {
+		rc = store_fail(s->store, cause, "cannot update the member");
+		goto out;
+	}
+	e->rewards.n = 0;
+	rc = reward_on_profile(s, member, p->interests, e->incentives,
+	    config_language(s->config, p->language), false, now, &e->rewards, cause);
+out:
+	vault_datakey_free(dk);
+	util_secret_free(packed);
+	free(sealed);
+	return rc;
+}
+
+int
+customer_update(struct shop *s, const char *uid, struct customer_enrolment *e, time_t now,
+    char **cause)
+{
+	int	rc;
+
+	if ((rc = customer_enrolment_check(s, e, cause)) != CUSTOMER_OK)
+		return rc;
+	if (e->pin[0] != '\0' && vault_pin_hash(s->vault, e->pin, e->profile->pin_hash) != 0)
+		return util_fail(cause, "out of memory while hashing the PIN");
+	if (store_begin(s->store, cause) != 0)
+		return CUSTOMER_ERROR;
+	if ((rc = customer_update_locked(s, uid, e, now, cause)) != CUSTOMER_OK) {
 		store_rollback(s->store);
 		return rc;
 	}
@@ -866,6 +983,8 @@ customer_export(struct shop *s, const char *uid, time_t now, int *result, char *
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_DONE)
 		goto store;
+	if (reward_member_json(s, uid, now, false, o, cause) != 0)
+		goto fail;
 	customer_profile_free(p);
 	*result = CUSTOMER_OK;
 	return o;
@@ -880,8 +999,88 @@ fail:
 /* The keys an enrolment document may have. */
 static const char *const customer_json_keys[] = {
 	"card", "name", "email", "phone", "language", "pin", "interests", "channels", "consents",
-	"method", "staff",
+	"method", "staff", "incentives", NULL
 };
+
+/* The keys a profile update may have. */
+static const char *const customer_update_keys[] = {
+	"card", "name", "email", "phone", "language", "pin", "interests", "channels", "incentives",
+	NULL
+};
+
+/* Refuse a key not in keys (NULL-terminated). */
+static int
+customer_json_known(json_t *doc, const char *const *keys, char **cause)
+{
+	const char	*key;
+	json_t		*v;
+	size_t		 k;
+
+	json_object_foreach(doc, key, v) {
+		for (k = 0; keys[k] != NULL; k++)
+			if (strcmp(key, keys[k]) == 0)
+				break;
+		if (keys[k] == NULL) {
+			util_fail(cause, "unknown key '%s'", key);
+			return CUSTOMER_INVALID;
+		}
+	}
+	return CUSTOMER_OK;
+}
+
+/* A list of catalogue ids under key into a set (chosen[index] = true), replacing it. */
+static int
+customer_json_ids(const struct shop *s, json_t *v, const char *key,
+    int (*find)(const struct catalog *, const char *), const char *what, bool *chosen,
+    size_t max, char **cause)
+{
+	json_t		*item;
+	const char	*id;
+	size_t		 i;
+	int		 idx;
+
+	if (v == NULL)
+		return CUSTOMER_OK;
+	if (!json_is_array(v)) {
+		util_fail(cause, "%s: must be a list of %s ids", key, what);
+		return CUSTOMER_INVALID;
+	}
+	memset(chosen, 0, max * sizeof *chosen);
+	json_array_foreach(v, i, item) {
+		id = json_is_string(item) ? json_string_value(item) : "?";
+		if ((idx = find(s->catalog, id)) < 0 || (size_t)idx >= max) {
+			util_fail(cause, "%s: '%s' is not %s of the catalogue", key, id, what);
+			return CUSTOMER_INVALID;
+		}
+		chosen[idx] = true;
+	}
+	return CUSTOMER_OK;
+}
+
+/* "interests" replace the chosen set; "incentives" name the rewards whose financial-incentive
+ * notice was shown and accepted. */
+static int
+customer_json_sets(const struct shop *s, json_t *doc, struct customer_enrolment *e,
+    char **cause)
+{
+	size_t	i;
+	int	rc;
+
+	if ((rc = customer_json_ids(s, json_object_get(doc, "interests"), "interests",
+	    catalog_interest_find, "an interest", e->profile->interests, CUSTOMER_MAX_INTERESTS,
+	    cause)) != CUSTOMER_OK ||
+	    (rc = customer_json_ids(s, json_object_get(doc, "incentives"), "incentives",
+	    catalog_reward_find, "a reward", e->incentives, REWARD_MAX_RULES, cause)) !=
+	    CUSTOMER_OK)
+		return rc;
+	for (i = 0; i < s->catalog->nrewards && i < REWARD_MAX_RULES; i++)
+		if (e->incentives[i] && !s->catalog->rewards[i].has_incentive) {
+			util_fail(cause, "incentives: '%s' has no incentive notice to accept",
+			    s->catalog->rewards[i].id);
+			return CUSTOMER_INVALID;
+		}
+	return CUSTOMER_OK;
+}
 
 /* Normalise one optional contact field from the document into dst. */
 static int
@@ -964,24 +1163,16 @@ customer_enrolment_from_json(const struct shop *s, json_t *doc, bool import,
 {
 	const struct catalog	*cat = s->catalog;
 	struct customer_profile	*p = e->profile;
-	const char		*key, *str;
+	const char		*key;
 	json_t			*v, *item;
-	size_t			 i, k;
 	int			 rc, idx;
 
 	if (!json_is_object(doc)) {
 		util_fail(cause, "the enrolment must be a JSON object");
 		return CUSTOMER_INVALID;
 	}
-	json_object_foreach(doc, key, v) {
-		for (k = 0; k < sizeof customer_json_keys / sizeof customer_json_keys[0]; k++)
-			if (strcmp(key, customer_json_keys[k]) == 0)
-				break;
-		if (k == sizeof customer_json_keys / sizeof customer_json_keys[0]) {
-			util_fail(cause, "unknown key '%s'", key);
-			return CUSTOMER_INVALID;
-		}
-	}
+	if ((rc = customer_json_known(doc, customer_json_keys, cause)) != CUSTOMER_OK)
+		return rc;
 	if ((v = json_object_get(doc, "language")) == NULL || !json_is_string(v)) {
 		util_fail(cause, "language: required, one of the configured languages");
 		return CUSTOMER_INVALID;
@@ -999,22 +1190,8 @@ customer_enrolment_from_json(const struct shop *s, json_t *doc, bool import,
 		}
 		snprintf(e->pin, sizeof e->pin, "%s", json_string_value(v));
 	}
-	if ((v = json_object_get(doc, "interests")) != NULL) {
-		if (!json_is_array(v)) {
-			util_fail(cause, "interests: must be a list of interest ids");
-			return CUSTOMER_INVALID;
-		}
-		json_array_foreach(v, i, item) {
-			str = json_is_string(item) ? json_string_value(item) : "?";
-			if ((idx = catalog_interest_find(cat, str)) < 0) {
-				util_fail(cause, "interests: '%s' is not an interest of the catalogue",
-				    str);
-				return CUSTOMER_INVALID;
-			}
-			p->interests[idx] = true;
-		}
-	}
-	if ((rc = customer_json_channels(s, json_object_get(doc, "channels"), p, cause)) != 0)
+	if ((rc = customer_json_sets(s, doc, e, cause)) != 0 ||
+	    (rc = customer_json_channels(s, json_object_get(doc, "channels"), p, cause)) != 0)
 		return rc;
 	if ((v = json_object_get(doc, "consents")) != NULL) {
 		if (!json_is_object(v)) {
@@ -1055,5 +1232,59 @@ customer_enrolment_from_json(const struct shop *s, json_t *doc, bool import,
 		}
 		snprintf(e->staff, sizeof e->staff, "%s", json_string_value(v));
 	}
+	return customer_enrolment_check(s, e, cause);
+}
+
+int
+customer_update_from_json(const struct shop *s, json_t *doc, struct customer_enrolment *e,
+    char **cause)
+{
+	static const struct { const char *key; enum contact_field f; size_t off; } contacts[] = {
+		{ "card", CONTACT_CARD, offsetof(struct customer_profile, card) },
+		{ "name", CONTACT_NAME, offsetof(struct customer_profile, name) },
+		{ "email", CONTACT_EMAIL, offsetof(struct customer_profile, email) },
+		{ "phone", CONTACT_PHONE, offsetof(struct customer_profile, phone) },
+	};
+	struct customer_profile	*p = e->profile;
+	json_t			*v;
+	size_t			 i;
+	int			 rc;
+
+	if (!json_is_object(doc)) {
+		util_fail(cause, "the update must be a JSON object");
+		return CUSTOMER_INVALID;
+	}
+	if ((rc = customer_json_known(doc, customer_update_keys, cause)) != CUSTOMER_OK)
+		return rc;
+	for (i = 0; i < sizeof contacts / sizeof contacts[0]; i++) {
+		if (json_object_get(doc, contacts[i].key) == NULL)
+			continue;
+		((char *)p + contacts[i].off)[0] = '\0';	/* present: replaces; null or "": clears */
+		if ((rc = customer_json_contact(s, doc, contacts[i].key, contacts[i].f,
+		    (char *)p + contacts[i].off, cause)) != CUSTOMER_OK)
+			return rc;
+	}
+	if ((v = json_object_get(doc, "language")) != NULL) {
+		if (!json_is_string(v)) {
+			util_fail(cause, "language: one of the configured languages");
+			return CUSTOMER_INVALID;
+		}
+		snprintf(p->language, sizeof p->language, "%s", json_string_value(v));
+	}
+	if ((v = json_object_get(doc, "pin")) != NULL) {
+		if (!json_is_null(v) && (!json_is_string(v) ||
+		    json_string_length(v) > CUSTOMER_PIN_MAX)) {
+			util_fail(cause, "pin: a PIN is 4 to %d digits, as a string", CUSTOMER_PIN_MAX);
+			return CUSTOMER_INVALID;
+		}
+		p->pin_hash[0] = '\0';		/* a new PIN, or none */
+		snprintf(e->pin, sizeof e->pin, "%s", json_is_null(v) ? "" : json_string_value(v));
+	}
+	if ((v = json_object_get(doc, "channels")) != NULL)
+		for (i = 0; i < CUSTOMER_MAX_CHANNELS; i++)
+			p->channels[i] = CUSTOMER_NO_CHANNEL;
+	if ((rc = customer_json_sets(s, doc, e, cause)) != 0 ||
+	    (rc = customer_json_channels(s, v, p, cause)) != 0)
+		return rc;
 	return customer_enrolment_check(s, e, cause);
 }

@@ -18,6 +18,7 @@
 
 #include "consent.h"
 #include "contact.h"
+#include "reward.h"
 #include "shop.h"
 
 #define CUSTOMER_UID_LEN	16	/* 10 random bytes in base32 */
@@ -40,13 +41,16 @@ struct customer_profile {
 	int		channels[CUSTOMER_MAX_CHANNELS];	/* frequency index or CUSTOMER_NO_* */
 };
 
-/* A sign-up: the profile, the PIN to set, and an answer for every purpose. */
+/* A sign-up (or a profile update): the profile, the PIN to set, an answer for every purpose,
+ * the financial-incentive notices accepted; and, once done, the rewards it earned. */
 struct customer_enrolment {
 	struct customer_profile	*profile;
 	char			 pin[CUSTOMER_PIN_MAX + 1];	/* "" when none */
 	enum consent_state	 consents[CUSTOMER_MAX_PURPOSES];	/* GIVEN or REFUSED */
 	enum consent_method	 method;
 	char			 staff[33];	/* staff name for an assisted sign-up */
+	bool			 incentives[REWARD_MAX_RULES];	/* by reward rule index */
+	struct reward_list	 rewards;	/* out: issued with it */
 };
 
 /* Results beyond 0 (done) and -1 (store or key failure, *cause set). */
@@ -89,6 +93,15 @@ int	customer_enroll(struct shop *, struct customer_enrolment *, time_t now, char
 int	customer_enroll_locked(struct shop *, struct consent_chain *,
 	    struct customer_enrolment *, time_t now, char *uid, char *receipt, char **cause);
 
+/*
+ * Change a member's profile in one transaction: e->profile (the whole new profile, usually the
+ * loaded one edited) is checked like an enrolment, sealed again under the member's data key, and
+ * its blind indexes replaced; a new e->pin is hashed; completion challenges now met are issued
+ * into e->rewards (when their incentive notice is in e->incentives).  Consents are not touched.
+ */
+int	customer_update(struct shop *, const char *uid, struct customer_enrolment *e, time_t now,
+	    char **cause);
+
 /* The uid of the member with this card, phone or e-mail (typed in any form). */
 int	customer_find(struct shop *, enum contact_field, const char *value, char *uid,
 	    char **cause);
@@ -121,5 +134,10 @@ json_t	*customer_profile_json(const struct shop *, const struct customer_profile
 /* Fill an enrolment from a JSON document (enroll, import); CUSTOMER_INVALID with *cause. */
 int	customer_enrolment_from_json(const struct shop *, json_t *, bool import,
 	    struct customer_enrolment *, char **cause);
+
+/* Apply a profile update document (the keys of an enrolment but consents, method and staff; a
+ * key present replaces, null or "" clears) to e, whose profile holds the member's current one. */
+int	customer_update_from_json(const struct shop *, json_t *, struct customer_enrolment *,
+	    char **cause);
 
 #endif

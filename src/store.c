@@ -1,10 +1,11 @@
 /*
  * store — SQLite with the pragmas, the schema and its migrations.
  *
- * Schema (version 1): meta; customers (pseudonymous uid, wrapped data key, sealed profile,
- * blind indexes); notices (the exact texts shown, by digest); consent_records (append-only: triggers
- * refuse UPDATE and DELETE; MAC-chained); rewards; visits; staff.  Every table declares an
- * INTEGER PRIMARY KEY, because VACUUM may renumber implicit rowids.
+ * Schema (version 2): meta; customers (pseudonymous uid, wrapped data key, sealed profile,
+ * blind indexes); notices (the exact texts shown, by digest); consent_records (append-only:
+ * triggers refuse UPDATE and DELETE; MAC-chained); rewards (the ledger of codes); visits; staff;
+ * feedback.  Every table declares an INTEGER PRIMARY KEY, because VACUUM may renumber implicit
+ * rowids.
  *
  * The statement cache is keyed by the address of the SQL string literal, which is unique and
  * stable for the life of the process; it is a short array searched linearly, because a command
@@ -130,6 +131,17 @@ static const char *const store_migrations[STORE_VERSION] = {
 	"  locked_until INTEGER NOT NULL DEFAULT 0,"
 	"  created INTEGER NOT NULL"
 	");",
+
+	/* 1 → 2: feedback earns a reward; the ledger is read by state for purges and stats. */
+	"CREATE TABLE feedback ("
+	"  id INTEGER PRIMARY KEY,"
+	"  customer INTEGER NOT NULL REFERENCES customers(id),"
+	"  time INTEGER NOT NULL,"
+	"  terminal INTEGER NOT NULL,"
+	"  rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5)"
+	");"
+	"CREATE INDEX feedback_by_customer ON feedback(customer, time);"
+	"CREATE INDEX rewards_by_state ON rewards(state, expires);",
 };
 
 /* Pragmas set on every connection; journal_mode is persistent but cheap to re-assert. */

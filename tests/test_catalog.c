@@ -492,7 +492,7 @@ Test(catalog, a_reward_with_an_incentive_reads_its_notices)
 	test_catalog_setup(&t, "en de", "", NULL, TEST_CATALOG_BASE
 	    "[reward tell_us]\ntitle = A free tea\ntitle.de = Ein Tee gratis\nkind = item\n"
 	    "trigger = completion\ninterests = 1\ncategories = 1\nvalidity_days = 30\nlimit = 1\n"
-	    "incentive = yes\ndata_value_cents = 100\n");
+	    "incentive = yes\ndata_value_cents = 100\nnumber = 9\n");
 	test_catalog_notice(&t, "tell_us.en.txt", "Terms: one tea. Value of your data: 1 EUR.\n");
 	test_catalog_notice(&t, "tell_us.de.txt", "Bedingungen: ein Tee. Wert: 1 EUR.\n");
 	cat = catalog_load(t.config, &cause);
@@ -636,7 +636,7 @@ Test(catalog, an_unknown_enum_value_is_refused_with_the_allowed_ones)
 	    "catalog.ini", 4, "needs = address: unknown value; use email, phone or none");
 	test_catalog_refused("[channel card]\ntitle = Card\ntitle.de = Karte\nneeds = card\n",
 	    "catalog.ini", 4, "needs = card: unknown value");
-	test_catalog_refused("[reward r]\ntitle = R\ntitle.de = R\nkind = voucher\n",
+	test_catalog_refused("[reward r]\ntitle = R\ntitle.de = R\nkind = voucher\nnumber = 9\n",
 	    "catalog.ini", 4, "kind = voucher: unknown value; use percent, amount, item or access");
 	test_catalog_refused("[purpose p]\ntitle = P\ntitle.de = P\nlawful_basis = legitimate\n",
 	    "catalog.ini", 4, "lawful_basis = legitimate: unknown value; use consent or "
@@ -665,13 +665,13 @@ Test(catalog, a_reward_that_depends_on_consent_is_refused)
 	    "kind = percent\nvalue = 5\nvalidity_days = 30\n";
 	char			 more[1024];
 
-	snprintf(more, sizeof more, "%strigger = welcome\nrequires = offers\n", reward);
+	snprintf(more, sizeof more, "%strigger = welcome\nrequires = offers\nnumber = 9\n", reward);
 	test_catalog_refused(more, "catalog.ini", 8, "[reward thanks] requires = offers: a reward "
 	    "must not depend on consent to a purpose (consent must stay freely given)");
-	snprintf(more, sizeof more, "%strigger = consent\n", reward);
+	snprintf(more, sizeof more, "%strigger = consent\nnumber = 9\n", reward);
 	test_catalog_refused(more, "catalog.ini", 7, "trigger = consent: a reward must not depend "
 	    "on consent");
-	snprintf(more, sizeof more, "%strigger = welcome\npurpose = offers\n", reward);
+	snprintf(more, sizeof more, "%strigger = welcome\npurpose = offers\nnumber = 9\n", reward);
 	test_catalog_refused(more, "catalog.ini", 8, "consent must stay freely given");
 }
 
@@ -682,13 +682,13 @@ Test(catalog, a_reward_value_must_fit_its_kind)
 	    "validity_days = 30\n";
 	char			 more[1024];
 
-	snprintf(more, sizeof more, "%skind = percent\nvalue = 150\n", reward);
+	snprintf(more, sizeof more, "%skind = percent\nvalue = 150\nnumber = 9\n", reward);
 	test_catalog_refused(more, "catalog.ini", 7, "kind = percent needs value = 1 to 100");
-	snprintf(more, sizeof more, "%skind = percent\n", reward);
+	snprintf(more, sizeof more, "%skind = percent\nnumber = 9\n", reward);
 	test_catalog_refused(more, "catalog.ini", 1, "kind = percent needs value = 1 to 100");
-	snprintf(more, sizeof more, "%skind = amount\n", reward);
+	snprintf(more, sizeof more, "%skind = amount\nnumber = 9\n", reward);
 	test_catalog_refused(more, "catalog.ini", 1, "kind = amount needs value");
-	snprintf(more, sizeof more, "%skind = item\nvalue = 3\n", reward);
+	snprintf(more, sizeof more, "%skind = item\nvalue = 3\nnumber = 9\n", reward);
 	test_catalog_refused(more, "catalog.ini", 7, "kind = item has no value");
 }
 
@@ -698,27 +698,27 @@ Test(catalog, a_reward_trigger_must_have_what_it_needs)
 	    "validity_days = 30\n";
 	char			 more[1024];
 
-	snprintf(more, sizeof more, "%strigger = completion\ninterests = 1\n", reward);
+	snprintf(more, sizeof more, "%strigger = completion\ninterests = 1\nnumber = 9\n", reward);
 	test_catalog_refused(more, "catalog.ini", 1, "trigger = completion needs interests = N "
 	    "and categories = M");
-	snprintf(more, sizeof more, "%strigger = completion\ninterests = 1\ncategories = 2\n",
+	snprintf(more, sizeof more, "%strigger = completion\ninterests = 1\ncategories = 2\nnumber = 9\n",
 	    reward);
 	test_catalog_refused(more, "catalog.ini", 8, "categories = 2 is more than interests = 1");
-	snprintf(more, sizeof more, "%strigger = completion\ninterests = 3\ncategories = 1\n",
+	snprintf(more, sizeof more, "%strigger = completion\ninterests = 3\ncategories = 1\nnumber = 9\n",
 	    reward);
 	test_catalog_refused(more, "catalog.ini", 7, "asks for 3 interests in 1 categories, but "
 	    "the catalogue has 1 in 1");
-	snprintf(more, sizeof more, "%strigger = completion\ninterests = 1\ncategories = 1\n",
+	snprintf(more, sizeof more, "%strigger = completion\ninterests = 1\ncategories = 1\nnumber = 9\n",
 	    reward);
 	test_catalog_refused(more, "catalog.ini", 1, "a reward for sharing preferences is a "
 	    "financial incentive: set incentive = yes");
-	snprintf(more, sizeof more, "%strigger = stamp\n", reward);
+	snprintf(more, sizeof more, "%strigger = stamp\nnumber = 9\n", reward);
 	test_catalog_refused(more, "catalog.ini", 1, "trigger = stamp needs every = N");
-	snprintf(more, sizeof more, "%strigger = stamp\nevery = 1\n", reward);
+	snprintf(more, sizeof more, "%strigger = stamp\nevery = 1\nnumber = 9\n", reward);
 	test_catalog_refused(more, "catalog.ini", 7, "every = 1: not a whole number from 2 to");
-	snprintf(more, sizeof more, "%strigger = welcome\nevery = 5\n", reward);
+	snprintf(more, sizeof more, "%strigger = welcome\nevery = 5\nnumber = 9\n", reward);
 	test_catalog_refused(more, "catalog.ini", 7, "every only applies to trigger = stamp");
-	snprintf(more, sizeof more, "%strigger = welcome\ninterests = 2\n", reward);
+	snprintf(more, sizeof more, "%strigger = welcome\ninterests = 2\nnumber = 9\n", reward);
 	test_catalog_refused(more, "catalog.ini", 7, "only apply to trigger = completion");
 }
 
@@ -729,13 +729,13 @@ Test(catalog, an_incentive_needs_its_value_and_its_notices)
 	    "validity_days = 30\ntrigger = completion\ninterests = 1\ncategories = 1\n";
 	char			 more[1024];
 
-	snprintf(more, sizeof more, "%sincentive = yes\n", reward);
+	snprintf(more, sizeof more, "%sincentive = yes\nnumber = 9\n", reward);
 	test_catalog_refused(more, "catalog.ini", 9, "incentive = yes needs data_value_cents");
-	snprintf(more, sizeof more, "%sincentive = yes\ndata_value_cents = 100\n", reward);
+	snprintf(more, sizeof more, "%sincentive = yes\ndata_value_cents = 100\nnumber = 9\n", reward);
 	test_catalog_refused(more, "./notices/tell_us.en.txt", 0, "missing incentive notice text "
 	    "for reward 'tell_us' in language 'en'");
 	test_catalog_refused("[reward w]\ntitle = W\ntitle.de = W\nkind = item\ntrigger = welcome\n"
-	    "validity_days = 30\ndata_value_cents = 100\n", "catalog.ini", 7,
+	    "validity_days = 30\ndata_value_cents = 100\nnumber = 9\n", "catalog.ini", 7,
 	    "data_value_cents only applies with incentive = yes");
 }
 
@@ -799,4 +799,19 @@ Test(catalog, a_semicolon_in_a_text_is_part_of_the_text)
 	catalog_free(cat);
 	free(text);
 	test_catalog_teardown(&t);
+}
+
+Test(catalog, a_reward_needs_its_own_number_because_codes_carry_it)
+{
+	static const char	 reward[] = "[reward a]\ntitle = A\ntitle.de = A\nkind = item\n"
+	    "trigger = manual\nvalidity_days = 30\n";
+	char			 more[1024];
+
+	test_catalog_refused(reward, "catalog.ini", 1, "needs 'number = ...'");
+	snprintf(more, sizeof more, "%snumber = 256\n", reward);
+	test_catalog_refused(more, "catalog.ini", 7, "number = 256: not a whole number from 1 to "
+	    "255");
+	snprintf(more, sizeof more, "%snumber = 7\n[reward b]\ntitle = B\ntitle.de = B\n"
+	    "kind = item\ntrigger = manual\nvalidity_days = 9\nnumber = 7\n", reward);
+	test_catalog_refused(more, "catalog.ini", 14, "number = 7 is already reward a's");
 }

@@ -1,0 +1,228 @@
+/*
+ * code — reward codes: 175 bits (payload, then tag) as 35 base32 symbols and a check symbol.
+ * Bits are numbered from the most significant bit of byte 0; symbol i carries bits 5i..5i+4.
+ */
+#include <assert.h>
+#include <ctype.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "base32.h"
+#include "code.h"
+
+#define CODE_SYMBOLS		35		/* without the check symbol */
+#define CODE_PAYLOAD_BITS	75
+#define CODE_TAG_BITS		100
+#define CODE_BYTES		22		/* 175 bits, rounded up */
+#define CODE_PAYLOAD_BYTES	10		/* 75 bits, rounded up: what the tag covers */
+#define CODE_TAG_BYTES		13		/* 100 bits, rounded up */
+
+/* The check symbol's 37 values: base32, then five more from the QR alphanumeric set. */
+static const char code_check_extra[] = "*$%+U";
+
+/* The layout of the payload, in order: bits per field. */
+enum { CODE_BITS_VERSION = 3, CODE_BITS_TERMINAL = 12, CODE_BITS_SERIAL = 36,
+    CODE_BITS_RULE = 8, CODE_BITS_DAY = 16 };
+
+static void
+code_put(unsigned char *buf, unsigned *pos, uint64_t value, unsigned bits)
+{
+	while (bits-- > 0) {
+		if ((value >> bits) & 1)
+			buf[*pos / 8] |= (unsigned char)(0x80 >> (*pos % 8));
+		(*pos)++;
+	}
+}
+
+static uint64_t
+code_get(const unsigned char *buf, unsigned *pos, unsigned bits)
+{
+	uint64_t	value = 0;
+
+	while (bits-- > 0) {
+		value = value << 1 | ((buf[*pos / 8] >> (7 - *pos % 8)) & 1);
+		(*pos)++;
+	}
+	return value;
+}
+
+/* The tag of a packed payload: the first 100 bits of keyed BLAKE2b, the rest zero. */
+static void
+code_tag(const unsigned char payload[CODE_PAYLOAD_BYTES], const unsigned char key[32],
+    unsigned char tag[CODE_TAG_BYTES])
+{
+	unsigned char	full[16];
+
+	crypto_generichash(full, sizeof full, payload, CODE_PAYLOAD_BYTES, key, 32);
+	memcpy(tag, full, CODE_TAG_BYTES);
+	tag[CODE_TAG_BYTES - 1] &= 0xf0;
+	sodium_memzero(full, sizeof full);
+}
+
+/* Crockford's check: the 35 symbols read as one number, modulo 37. */
+static unsigned
+code_check(const unsigned char values[CODE_SYMBOLS])
+{
+	unsigned	v = 0;
+	int		i;
+
+	for (i = 0; i < CODE_SYMBOLS; i++)
+		v = (v * 32 + values[i]) % 37;
+	return v;
+}
+
+static char
+code_check_symbol(unsigned v)
+{
+	return v < 32 ? base32_alphabet[v] : code_check_extra[v - 32];
+}
+
+/* The value of a check symbol (any case, with aliases), or -1. */
+static int
+code_check_value(int c)
+{
+	const char	*at;
+	int		 v = base32_value(c);
+
+	if (v >= 0)
+		return v;
+	if (c == '\0' || (at = strchr(code_check_extra, toupper((unsigned char)c))) == NULL)
+		return -1;
+	return 32 + (int)(at - code_check_extra);
+}
+
+static void
+code_pack(const struct code_payload *p, unsigned char buf[CODE_BYTES])
+{
+	unsigned	pos = 0;
+
+	memset(buf, 0, CODE_BYTES);
+	code_put(buf, &pos, p->version, CODE_BITS_VERSION);
+	code_put(buf, &pos, p->terminal, CODE_BITS_TERMINAL);
+	code_put(buf, &pos, p->serial, CODE_BITS_SERIAL);
+	code_put(buf, &pos, p->rule, CODE_BITS_RULE);
+	code_put(buf, &pos, p->expiry_day, CODE_BITS_DAY);
+	assert(pos == CODE_PAYLOAD_BITS);
+}
+
+void
+code_make(const struct code_payload *p, const unsigned char key[32], char out[CODE_LEN + 1])
+{
+	unsigned char	buf[CODE_BYTES], tag[CODE_TAG_BYTES], values[CODE_SYMBOLS];
+	unsigned	pos = CODE_PAYLOAD_BITS, tpos = 0;
+	int		i;
+
+	assert(p->version < (1u << CODE_BITS_VERSION) && p->terminal <= CODE_MAX_TERMINAL &&
+	    p->serial <= CODE_MAX_SERIAL && p->rule <= CODE_MAX_RULE &&
+	    p->expiry_day <= CODE_MAX_DAY);
+	code_pack(p, buf);
+	code_tag(buf, key, tag);
+	code_put(buf, &pos, code_get(tag, &tpos, 50), 50);
+	code_put(buf, &pos, code_get(tag, &tpos, 50), 50);
+	pos = 0;
+	for (i = 0; i < CODE_SYMBOLS; i++) {
+		values[i] = (unsigned char)code_get(buf, &pos, 5);
+		out[i] = base32_alphabet[values[i]];
+	}
+	out[CODE_SYMBOLS] = code_check_symbol(code_check(values));
+	out[CODE_LEN] = '\0';
+}
+
+enum code_status
+code_parse(const char *input, const unsigned char key[32], struct code_payload *p,
+    char canonical[CODE_LEN + 1])
+{
+	unsigned char	 buf[CODE_BYTES], tag[CODE_TAG_BYTES], want[CODE_TAG_BYTES];
+	unsigned char	 values[CODE_SYMBOLS];
+	unsigned	 pos = 0, tpos = 0;
+	int		 n = 0, v, check = -1, i;
+	const char	*c;
+
+	for (c = input; *c != '\0'; c++) {
+		if (*c == ' ' || *c == '-')
+			continue;
+		if (n == CODE_LEN)
+			return CODE_MALFORMED;
+		if (n < CODE_SYMBOLS) {
+			if ((v = base32_value((unsigned char)*c)) < 0)
+				return CODE_MALFORMED;
+			values[n] = (unsigned char)v;
+		} else if ((check = code_check_value((unsigned char)*c)) < 0)
+			return CODE_MALFORMED;
+		n++;
+	}
+	if (n != CODE_LEN)
+		return CODE_MALFORMED;
+	if ((unsigned)check != code_check(values))
+		return CODE_BAD_CHECK;
+
+	memset(buf, 0, sizeof buf);
+	for (i = 0; i < CODE_SYMBOLS; i++)
+		code_put(buf, &pos, values[i], 5);
+	pos = 0;
+	p->version = (unsigned)code_get(buf, &pos, CODE_BITS_VERSION);
+	p->terminal = (unsigned)code_get(buf, &pos, CODE_BITS_TERMINAL);
+	p->serial = code_get(buf, &pos, CODE_BITS_SERIAL);
+	p->rule = (unsigned)code_get(buf, &pos, CODE_BITS_RULE);
+	p->expiry_day = (unsigned)code_get(buf, &pos, CODE_BITS_DAY);
+	if (p->version != CODE_VERSION)
+		return CODE_BAD_VERSION;
+
+	memset(tag, 0, sizeof tag);
+	code_put(tag, &tpos, code_get(buf, &pos, 50), 50);
+	code_put(tag, &tpos, code_get(buf, &pos, 50), 50);
+	/* The tag covers the payload bits alone: clear the tag bits from the packed copy. */
+	code_pack(p, buf);
+	code_tag(buf, key, want);
+	if (sodium_memcmp(tag, want, CODE_TAG_BYTES) != 0)
+		return CODE_FORGED;
+	if (canonical != NULL) {
+		for (i = 0; i < CODE_SYMBOLS; i++)
+			canonical[i] = base32_alphabet[values[i]];
+		canonical[CODE_SYMBOLS] = code_check_symbol((unsigned)check);
+		canonical[CODE_LEN] = '\0';
+	}
+	return CODE_OK;
+}
+
+void
+code_group(const char *code, char out[CODE_GROUPED_LEN + 1])
+{
+	size_t	i, o = 0, len = strlen(code);
+
+	for (i = 0; i < len && o < CODE_GROUPED_LEN; i++) {
+		if (i > 0 && i % 6 == 0)
+			out[o++] = '-';
+		out[o++] = code[i];
+	}
+	out[o] = '\0';
+}
+
+const char *
+code_status_text(enum code_status status)
+{
+	static const char *const text[] = {
+		[CODE_OK] = "a genuine reward code",
+		[CODE_MALFORMED] = "not a reward code (wrong length or a character that no code has)",
+		[CODE_BAD_CHECK] = "not a reward code (the check character does not match: mistyped?)",
+		[CODE_BAD_VERSION] = "not a reward code this terminal knows (unknown format version)",
+		[CODE_FORGED] = "not genuine (this code was not issued with this store's key)",
+	};
+
+	return text[status];
+}
+
+unsigned
+code_day(time_t t)
+{
+	if (t < CODE_EPOCH)
+		return 0;
+	return (unsigned)((t - CODE_EPOCH) / 86400);
+}
+
+time_t
+code_day_end(unsigned day)
+{
+	return CODE_EPOCH + ((time_t)day + 1) * 86400 - 1;
+}

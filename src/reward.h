@@ -1,0 +1,143 @@
+/*
+ * reward — issuing rewards by the catalogue's rules, and redeeming their codes exactly once.
+ *
+ * The ledger is the rewards table: one row per code, unique by (terminal, serial), with its
+ * state (issued, redeemed, revoked, expired).  Issuing happens inside the transaction of what
+ * earned it — an enrolment, a profile update, a visit, feedback, an admin's grant — so a reward
+ * exists exactly when its reason does.  Each terminal numbers its codes from its own counter
+ * (meta "reward_serial"), so up to 4,096 terminals never need to agree on anything.
+ *
+ * Redeeming is one IMMEDIATE transaction that reads the row and moves it from issued to
+ * redeemed: two tills racing over one code are serialised by SQLite's write lock, and the second
+ * sees "already redeemed".  A code is checked offline first (format, check symbol, tag), so a
+ * forged code never touches the store.
+ *
+ * No rule depends on consent (the catalogue refuses one that does): rewards pay for preferences
+ * shared, visits and feedback.  A rule that pays for data (the completion challenge) has a
+ * financial-incentive notice, and is only issued when the member accepted it; the notice version
+ * shown is recorded on the reward.
+ */
+#ifndef PREFKIOSK_REWARD_H
+#define PREFKIOSK_REWARD_H
+
+#include <stdbool.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "code.h"
+#include "shop.h"
+
+#define REWARD_MAX_ISSUED	8	/* rewards one action can earn */
+#define REWARD_MAX_RULES	64	/* rules in a catalogue */
+
+/* One reward just issued. */
+struct reward_issued {
+	char	 code[CODE_LEN + 1];
+	int	 rule;			/* catalogue index */
+	time_t	 expires;		/* the last second it is valid */
+};
+
+/* What one action earned. */
+struct reward_list {
+	struct reward_issued	v[REWARD_MAX_ISSUED];
+	size_t			n;
+};
+
+/* How far a member is with the completion challenge of a rule. */
+struct reward_progress {
+	int	interests, categories;		/* shared */
+	int	need_interests, need_categories;
+	bool	done;
+};
+
+/* What a code is, as far as the store knows. */
+enum reward_status {
+	REWARD_VALID,		/* check: genuine and outstanding */
+	REWARD_REDEEMED,	/* redeem: redeemed now */
+	REWARD_ALREADY,		/* redeemed before: when and where in the ticket */
+	REWARD_EXPIRED,
+	REWARD_REVOKED,		/* e.g. its member was erased */
+	REWARD_INVALID,		/* not a code: format, check symbol, version */
+	REWARD_FORGED,		/* well formed, but not issued with this store's key */
+	REWARD_UNKNOWN,		/* genuine, but not in this store's ledger */
+};
+
+/* A code and what the ledger says about it. */
+struct reward_ticket {
+	enum reward_status	 status;
+	enum code_status	 code_status;	/* why it is INVALID or FORGED */
+	char			 code[CODE_LEN + 1];	/* canonical; "" when INVALID */
+	struct code_payload	 payload;
+	int			 rule;		/* catalogue index, or -1 */
+	char			 rule_id[64];
+	char			 customer[24];	/* member uid; "" when erased or unknown */
+	time_t			 issued, expires, redeemed_at;
+	char			 till[65], by[33];
+};
+
+/*
+ * Issue the reward of rule to a member (customers.id) inside the caller's transaction, unless
+ * the member has reached the rule's limit.  incentive_version is the version of the incentive
+ * notice the member accepted (0 for a rule without one).  Appends to out.
+ * 1 issued, 0 limit reached (nothing done), -1 with *cause.
+ */
+int	reward_issue_locked(struct shop *, sqlite3_int64 member, int rule, time_t now,
+	    int incentive_version, struct reward_list *out, char **cause);
+
+/*
+ * The rewards a profile has earned on enrolment or on a profile update, inside the caller's
+ * transaction: every welcome rule (enrolment only) and every completion challenge met whose
+ * incentive notice was accepted (accepted[rule], in language lang).
+ */
+int	reward_on_profile(struct shop *, sqlite3_int64 member, const bool *interests,
+	    const bool *accepted, int lang, bool enrolment, time_t now, struct reward_list *out,
+	    char **cause);
+
+/* A member's progress with a completion rule, from their interests. */
+void	reward_progress(const struct shop *, int rule, const bool *interests,
+	    struct reward_progress *);
+
+/*
+ * Stamp a visit (one transaction): a visits row, last_seen, and every stamp rule that falls due.
+ * *count receives the member's visits so far.  -1 with *cause; CUSTOMER_NOT_FOUND for an
+ * unknown or erased member.
+ */
+int	reward_visit(struct shop *, const char *uid, const char *staff, time_t now, long *count,
+	    struct reward_list *out, char **cause);
+
+/* Record feedback (rating 1..5) and issue the feedback rules, in one transaction. */
+int	reward_feedback(struct shop *, const char *uid, int rating, time_t now,
+	    struct reward_list *out, char **cause);
+
+/* An admin's grant of a manual (or any) rule, in one transaction; 0 when the limit is
+ * reached, 1 issued, -1 with *cause. */
+int	reward_grant(struct shop *, const char *uid, int rule, time_t now,
+	    struct reward_list *out, char **cause);
+
+/* Verify a code (offline checks, then the ledger) without changing anything.  0 with
+ * t->status set, -1 with *cause for a store failure. */
+int	reward_check(struct shop *, const char *input, time_t now, struct reward_ticket *t,
+	    char **cause);
+
+/* Redeem a code once, in one transaction.  0 with t->status (REDEEMED on success), -1 with
+ * *cause for a store failure. */
+int	reward_redeem(struct shop *, const char *input, const char *till, const char *staff,
+	    time_t now, struct reward_ticket *t, char **cause);
+
+/* A ticket as JSON, for the command line and the desk. */
+json_t	*reward_ticket_json(const struct shop *, const struct reward_ticket *);
+
+/* What a list of rewards just issued looks like in JSON ({code, grouped, rule, title, expires}). */
+json_t	*reward_list_json(const struct shop *, const struct reward_list *, int lang);
+
+/* A member's stamp-card progress as member "stamps" of o, and with outstanding their rewards
+ * still to redeem as member "rewards".  -1 (or CUSTOMER_NOT_FOUND) with *cause. */
+int	reward_member_json(struct shop *, const char *uid, time_t now, bool outstanding,
+	    json_t *o, char **cause);
+
+/* The status in words, for staff. */
+const char	*reward_status_name(enum reward_status);
+
+#endif
