@@ -690,8 +690,8 @@ cli_catalog(struct cli *c, int argc, char **argv)
 	a = json_array();
 	for (i = 0; i < cat->nrewards; i++) {
 		const struct catalog_reward *r = &cat->rewards[i];
-		json_t *rw = json_pack("{s:s, s:s, s:i, s:s, s:i, s:i, s:b, s:o}", "id", r->id,
-		    "kind", catalog_reward_kind_name(r->kind), "value", r->value,
+		json_t *rw = json_pack("{s:s, s:i, s:s, s:i, s:s, s:i, s:i, s:b, s:o}", "id", r->id,
+		    "number", r->number, "kind", catalog_reward_kind_name(r->kind), "value", r->value,
 		    "trigger", catalog_trigger_name(r->trigger), "validity_days", r->validity_days,
 		    "limit", r->limit, "incentive_notice", r->has_incentive,
 		    "title", cli_text(c->shop, &r->title));
@@ -701,6 +701,9 @@ cli_catalog(struct cli *c, int argc, char **argv)
 		}
 		if (r->trigger == CATALOG_TRIGGER_STAMP)
 			json_object_set_new(rw, "every", json_integer(r->every));
+		if (r->has_incentive)
+			json_object_set_new(rw, "data_value_cents",
+			    json_integer(r->data_value_cents));
 		json_array_append_new(a, rw);
 	}
 	json_object_set_new(o, "rewards", a);

@@ -25,24 +25,30 @@ static const char code_check_extra[] = "*$%+U";
 enum { CODE_BITS_VERSION = 3, CODE_BITS_TERMINAL = 12, CODE_BITS_SERIAL = 36,
     CODE_BITS_RULE = 8, CODE_BITS_DAY = 16 };
 
+/* Write value's low bits at bit *pos of buf (zeroed), most significant bit first. */
 static void
 code_put(unsigned char *buf, unsigned *pos, uint64_t value, unsigned bits)
 {
-	while (bits-- > 0) {
-		if ((value >> bits) & 1)
-			buf[*pos / 8] |= (unsigned char)(0x80 >> (*pos % 8));
-		(*pos)++;
+	while (bits > 0) {
+		unsigned room = 8 - *pos % 8, n = bits < room ? bits : room;
+		buf[*pos / 8] |= (unsigned char)(((value >> (bits - n)) & ((1u << n) - 1)) <<
+		    (room - n));
+		*pos += n;
+		bits -= n;
 	}
 }
 
+/* Read bits bits at bit *pos of buf. */
 static uint64_t
 code_get(const unsigned char *buf, unsigned *pos, unsigned bits)
 {
 	uint64_t	value = 0;
 
-	while (bits-- > 0) {
-		value = value << 1 | ((buf[*pos / 8] >> (7 - *pos % 8)) & 1);
-		(*pos)++;
+	while (bits > 0) {
+		unsigned room = 8 - *pos % 8, n = bits < room ? bits : room;
+		value = value << n | ((buf[*pos / 8] >> (room - n)) & ((1u << n) - 1));
+		*pos += n;
+		bits -= n;
 	}
 	return value;
 }
@@ -172,8 +178,9 @@ code_parse(const char *input, const unsigned char key[32], struct code_payload *
 	memset(tag, 0, sizeof tag);
 	code_put(tag, &tpos, code_get(buf, &pos, 50), 50);
 	code_put(tag, &tpos, code_get(buf, &pos, 50), 50);
-	/* The tag covers the payload bits alone: clear the tag bits from the packed copy. */
-	code_pack(p, buf);
+	/* The tag covers the payload bits alone: the first 75, the rest of byte 9 cleared. */
+	buf[CODE_PAYLOAD_BYTES - 1] &= 0xe0;
+	memset(buf + CODE_PAYLOAD_BYTES, 0, CODE_BYTES - CODE_PAYLOAD_BYTES);
 	code_tag(buf, key, want);
 	if (sodium_memcmp(tag, want, CODE_TAG_BYTES) != 0)
 		return CODE_FORGED;

@@ -652,7 +652,7 @@ customer_seek(struct shop *s, enum contact_field f, const char *value, char *uid
 	sqlite3_bind_blob(stmt, 1, idx, sizeof idx, SQLITE_STATIC);
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW) {
-		snprintf(uid, CUSTOMER_UID_LEN + 1, "%s", sqlite3_column_text(stmt, 0));
+		util_copy(uid, CUSTOMER_UID_LEN + 1, (const char *)sqlite3_column_text(stmt, 0));
 		rc = out != NULL ? customer_open_row(s, stmt, 0, out, cause) : CUSTOMER_OK;
 		sqlite3_reset(stmt);
 		return rc;

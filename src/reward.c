@@ -350,9 +350,8 @@ reward_ledger(struct shop *s, time_t now, struct reward_ticket *t, sqlite3_int64
     char **cause)
 {
 	sqlite3_stmt	*stmt = store_prepare(s->store,
-	    "SELECT r.id, r.rule, r.code, r.issued, r.expires, r.state, r.redeemed_at,"
-	    " r.redeemed_till, r.redeemed_by, c.uid, c.erased FROM rewards r"
-	    " LEFT JOIN customers c ON c.id = r.customer WHERE r.terminal = ?1 AND r.serial = ?2");
+	    "SELECT id, rule, code, issued, expires, state, redeemed_at, redeemed_till,"
+	    " redeemed_by FROM rewards WHERE terminal = ?1 AND serial = ?2");
 	const char	*state, *text;
 	int		 rc;
 
@@ -369,20 +368,21 @@ reward_ledger(struct shop *s, time_t now, struct reward_ticket *t, sqlite3_int64
 		return store_fail(s->store, cause, "cannot read the reward ledger");
 	}
 	*id = sqlite3_column_int64(stmt, 0);
-	snprintf(t->rule_id, sizeof t->rule_id, "%s", sqlite3_column_text(stmt, 1));
-	t->rule = catalog_reward_find(s->catalog, t->rule_id);
+	text = (const char *)sqlite3_column_text(stmt, 1);
+	/* The ledger's rule is the truth; the code's number found it already unless renumbered. */
+	if (t->rule < 0 || strcmp(text, s->catalog->rewards[t->rule].id) != 0) {
+		util_copy(t->rule_id, sizeof t->rule_id, text);
+		t->rule = catalog_reward_find(s->catalog, t->rule_id);
+	}
 	t->issued = (time_t)sqlite3_column_int64(stmt, 3);
 	t->expires = (time_t)sqlite3_column_int64(stmt, 4);
 	state = (const char *)sqlite3_column_text(stmt, 5);
 	if (sqlite3_column_type(stmt, 6) != SQLITE_NULL)
 		t->redeemed_at = (time_t)sqlite3_column_int64(stmt, 6);
 	if ((text = (const char *)sqlite3_column_text(stmt, 7)) != NULL)
-		snprintf(t->till, sizeof t->till, "%s", text);
+		util_copy(t->till, sizeof t->till, text);
 	if ((text = (const char *)sqlite3_column_text(stmt, 8)) != NULL)
-		snprintf(t->by, sizeof t->by, "%s", text);
-	if (sqlite3_column_type(stmt, 10) == SQLITE_NULL &&
-	    (text = (const char *)sqlite3_column_text(stmt, 9)) != NULL)
-		snprintf(t->customer, sizeof t->customer, "%s", text);
+		util_copy(t->by, sizeof t->by, text);
 
 	/* The ledger keeps the code as issued; a different one with a valid tag is not ours. */
 	text = (const char *)sqlite3_column_text(stmt, 2);
@@ -413,8 +413,7 @@ reward_parse(struct shop *s, const char *input, struct reward_ticket *t)
 		for (i = 0; i < s->catalog->nrewards; i++)
 			if ((unsigned)s->catalog->rewards[i].number == t->payload.rule) {
 				t->rule = (int)i;
-				snprintf(t->rule_id, sizeof t->rule_id, "%s",
-				    s->catalog->rewards[i].id);
+				util_copy(t->rule_id, sizeof t->rule_id, s->catalog->rewards[i].id);
 			}
 		t->expires = code_day_end(t->payload.expiry_day);
 		return true;
@@ -468,8 +467,8 @@ reward_redeem(struct shop *s, const char *input, const char *till, const char *s
 		    cause);
 	t->status = REWARD_REDEEMED;
 	t->redeemed_at = now;
-	snprintf(t->till, sizeof t->till, "%s", till != NULL ? till : "");
-	snprintf(t->by, sizeof t->by, "%s", staff != NULL ? staff : "");
+	util_copy(t->till, sizeof t->till, till);
+	util_copy(t->by, sizeof t->by, staff);
 	return reward_finish(s, 0, cause);
 }
 
@@ -515,8 +514,6 @@ reward_ticket_json(const struct shop *s, const struct reward_ticket *t)
 		util_iso8601(t->issued, when);
 		json_object_set_new(o, "issued", json_string(when));
 	}
-	if (t->customer[0] != '\0')
-		json_object_set_new(o, "customer", json_string(t->customer));
 	if (t->redeemed_at != 0) {
 		util_iso8601(t->redeemed_at, when);
 		json_object_set_new(o, "redeemed_at", json_string(when));

@@ -52,7 +52,8 @@ struct reward_progress {
 	bool	done;
 };
 
-/* What a code is, as far as the store knows. */
+/* What a code is, as far as the store knows.  Not whose it is: a till needs to know what to
+ * hand over, not who is holding the code. */
 enum reward_status {
 	REWARD_VALID,		/* check: genuine and outstanding */
 	REWARD_REDEEMED,	/* redeem: redeemed now */
@@ -72,7 +73,6 @@ struct reward_ticket {
 	struct code_payload	 payload;
 	int			 rule;		/* catalogue index, or -1 */
 	char			 rule_id[64];
-	char			 customer[24];	/* member uid; "" when erased or unknown */
 	time_t			 issued, expires, redeemed_at;
 	char			 till[65], by[33];
 };

@@ -118,3 +118,12 @@ util_iso8601(time_t t, char out[21])
 	gmtime_r(&t, &tm);
 	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
+
+void
+util_copy(char *dst, size_t size, const char *src)
+{
+	size_t	n = src != NULL ? strnlen(src, size - 1) : 0;
+
+	memcpy(dst, src != NULL ? src : "", n);
+	dst[n] = '\0';
+}

@@ -18,6 +18,10 @@ void	*util_xrealloc(void *, size_t, size_t);
 char	*util_xstrdup(const char *);
 char	*util_xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Copy src into dst of size bytes (size > 0), cut to fit and always terminated: the cheap
+ * snprintf("%s") for hot paths.  NULL src copies "". */
+void	 util_copy(char *dst, size_t size, const char *src);
+
 /*
  * Memory for short-lived secrets (a member's data key, a profile): zeroed when allocated, wiped
  * with explicit_bzero when freed.  Cheaper than sodium_malloc, whose guard pages cost several
