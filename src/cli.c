@@ -7,12 +7,14 @@
  * command parses its own options with getopt_long and calls into the src/ modules.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -20,7 +22,9 @@
 #include "cli.h"
 #include "customer.h"
 #include "export.h"
+#include "qr.h"
 #include "reward.h"
+#include "slip.h"
 #include "staff.h"
 #include "util.h"
 
@@ -1068,6 +1072,149 @@ cli_update(struct cli *c, int argc, char **argv)
 	return rc;
 }
 
+/* Options of `qr`. */
+struct cli_qr {
+	const char	*png, *escpos;
+	bool		 text;
+	int		 scale, quiet;
+};
+
+/* A whole number in [min, max] from an option value; -1 when it is not one. */
+static int
+cli_number(const char *value, int min, int max)
+{
+	char	*end;
+	long	 n;
+
+	errno = 0;
+	n = strtol(value, &end, 10);
+	if (*value == '\0' || *end != '\0' || errno != 0 || n < min || n > max)
+		return -1;
+	return (int)n;
+}
+
+/* Write a slip's bytes to a file (0600), for `qr --escpos`. */
+static int
+cli_write_file(struct cli *c, const char *path, const struct escpos_buf *b)
+{
+	FILE	*f;
+	int	 fd;
+
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) == -1 ||
+	    (f = fdopen(fd, "wb")) == NULL) {
+		if (fd != -1)
+			close(fd);
+		return cli_error(c, CLI_EXIT_RUNTIME, "%s: cannot write: %s", path,
+		    strerror(errno));
+	}
+	if (fwrite(b->data, 1, b->len, f) != b->len || fclose(f) != 0)
+		return cli_error(c, CLI_EXIT_RUNTIME, "%s: cannot write: %s", path,
+		    strerror(errno));
+	return CLI_EXIT_OK;
+}
+
+/* `qr CODE --text | --png FILE [--scale N] [--quiet N] | --escpos FILE` */
+static int
+cli_qr(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "text", no_argument, NULL, 't' },
+		{ "png", required_argument, NULL, 'p' },
+		{ "escpos", required_argument, NULL, 'e' },
+		{ "scale", required_argument, NULL, 's' },
+		{ "quiet", required_argument, NULL, 'q' },
+		{ NULL, 0, NULL, 0 }
+	};
+	static const char	 usage[] = "qr CODE --text | --png FILE [--scale N] [--quiet N] | "
+	    "--escpos FILE";
+	struct cli_qr		 o = { NULL, NULL, false, 8, QR_QUIET };
+	struct reward_ticket	 t;
+	struct escpos_buf	 b = { NULL, 0, 0 };
+	struct qr		*q = NULL;
+	char			*cause = NULL;
+	int			 ch, rc;
+
+	while ((ch = cli_getopt(c, argc, argv, "", opts, usage)) != -1) {
+		switch (ch) {
+		case -2:
+			return CLI_EXIT_USAGE;
+		case 't':
+			o.text = true;
+			break;
+		case 'p':
+			o.png = optarg;
+			break;
+		case 'e':
+			o.escpos = optarg;
+			break;
+		case 's':
+			if ((o.scale = cli_number(optarg, 1, QR_SCALE_MAX)) < 0)
+				return cli_error(c, CLI_EXIT_USAGE, "--scale: pixels per module, 1 "
+				    "to %d", QR_SCALE_MAX);
+			break;
+		case 'q':
+			if ((o.quiet = cli_number(optarg, 0, QR_QUIET_MAX)) < 0)
+				return cli_error(c, CLI_EXIT_USAGE, "--quiet: modules of quiet zone, 0 "
+				    "to %d (4 is the standard)", QR_QUIET_MAX);
+			break;
+		}
+	}
+	if (optind != argc - 1 || (o.text ? 1 : 0) + (o.png != NULL) + (o.escpos != NULL) != 1)
+		return cli_error(c, CLI_EXIT_USAGE, "usage: prefkiosk %s", usage);
+
+	/* Only genuine codes are drawn, and a slip only for a code that can still be used. */
+	rc = o.escpos != NULL ? slip_build(c->shop, argv[optind], c->now, &t, &b, &cause) :
+	    reward_check(c->shop, argv[optind], c->now, &t, &cause);
+	if (rc != 0) {
+		escpos_buf_clear(&b);
+		return cli_cause(c, CLI_EXIT_RUNTIME, cause);
+	}
+	if (t.status == REWARD_INVALID || t.status == REWARD_FORGED ||
+	    (o.escpos != NULL && t.status != REWARD_VALID))
+		return cli_ticket_exit(c, &t);
+	if (o.escpos != NULL) {
+		rc = cli_write_file(c, o.escpos, &b);
+		escpos_buf_clear(&b);
+		return rc;
+	}
+	if (qr_encode(t.code, &q, &cause) != 0)
+		return cli_cause(c, CLI_EXIT_RUNTIME, cause);
+	if (o.png != NULL)
+		rc = qr_png(q, o.scale, o.quiet, o.png, &cause) == 0 ? CLI_EXIT_OK :
+		    cli_cause(c, CLI_EXIT_RUNTIME, cause);
+	else if (qr_text(q, o.quiet, c->out) != 0 || fflush(c->out) != 0)
+		rc = cli_error(c, CLI_EXIT_RUNTIME, "cannot write the code: %s", strerror(errno));
+	else
+		rc = CLI_EXIT_OK;
+	qr_free(q);
+	return rc;
+}
+
+/* `print CODE`: the reward's slip to the configured printer. */
+static int
+cli_print(struct cli *c, int argc, char **argv)
+{
+	struct reward_ticket	 t;
+	struct escpos_buf	 b = { NULL, 0, 0 };
+	char			*cause = NULL;
+	size_t			 len;
+	int			 rc;
+
+	if (argc != 2)
+		return cli_error(c, CLI_EXIT_USAGE, "usage: prefkiosk print CODE");
+	if (slip_build(c->shop, argv[1], c->now, &t, &b, &cause) != 0)
+		return cli_cause(c, CLI_EXIT_RUNTIME, cause);
+	if (t.status != REWARD_VALID)
+		return cli_ticket_exit(c, &t);
+	rc = slip_print(c->shop, &b, &cause);
+	len = b.len;
+	escpos_buf_clear(&b);
+	if (rc != 0)
+		return cli_cause(c, CLI_EXIT_RUNTIME, cause);
+	return cli_json(c, json_pack("{s:s, s:s, s:I}", "printed", t.code, "printer",
+	    c->shop->config->printer_transport, "bytes", (json_int_t)len), JSON_COMPACT);
+}
+
 /* `run`: the kiosk, from ui/ through the hooks. */
 static int
 cli_run(struct cli *c, int argc, char **argv)
@@ -1093,6 +1240,9 @@ static const struct cli_command cli_commands[] = {
 	{ "redeem", "redeem CODE [--till NAME] [--staff NAME]", CLI_NEEDS_SHOP, cli_code },
 	{ "visit", "visit --customer UID | --card N [--staff NAME]", CLI_NEEDS_SHOP, cli_visit },
 	{ "feedback", "feedback --customer UID --rating 1-5", CLI_NEEDS_SHOP, cli_give },
+	{ "qr", "qr CODE --text | --png FILE [--scale N] [--quiet N] | --escpos FILE",
+	    CLI_NEEDS_SHOP, cli_qr },
+	{ "print", "print CODE", CLI_NEEDS_SHOP, cli_print },
 	{ "grant", "grant --customer UID --reward RULE", CLI_NEEDS_SHOP, cli_give },
 	{ "verify", "verify", CLI_NEEDS_SHOP, cli_verify },
 	{ "stats", "stats", CLI_NEEDS_SHOP, cli_stats },

@@ -71,6 +71,8 @@ static const struct config_option config_options[] = {
 	{ "printer", "transport", CONFIG_CHOICE, CONFIG_AT(printer_transport), "none", 0, 0,
 	    "none device file command" },
 	{ "printer", "target", CONFIG_STRING, CONFIG_AT(printer_target), "", 0, 0, NULL },
+	{ "printer", "qr", CONFIG_CHOICE, CONFIG_AT(printer_qr), "native", 0, 0, "native raster" },
+	{ "printer", "module_size", CONFIG_INT, CONFIG_AT(printer_module), "6", 1, 16, NULL },
 
 	{ "retention", "inactive_days", CONFIG_INT, CONFIG_AT(inactive_days), "730", 1, 36500,
 	    NULL },

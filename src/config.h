@@ -37,6 +37,9 @@ struct config {
 	/* [printer] */
 	char	*printer_transport;	/* "none", "device", "file" or "command" */
 	char	*printer_target;
+	char	*printer_qr;		/* "native" (GS ( k) or "raster" (GS v 0, for printers
+					 * without a QR engine) */
+	int	 printer_module;	/* dots per QR module, 1..16 */
 
 	/* [retention] (days) */
 	int	 inactive_days;		/* members unseen this long are erased by purge */

@@ -425,6 +425,24 @@ consent_current(struct shop *s, const char *subject, int purpose, struct consent
 }
 
 int
+consent_last_receipt(struct shop *s, const char *subject, char *out, char **cause)
+{
+	sqlite3_stmt	*stmt = store_prepare(s->store,
+	    "SELECT receipt_id FROM consent_records WHERE subject = ?1 ORDER BY id DESC LIMIT 1");
+	int		 rc;
+
+	out[0] = '\0';
+	sqlite3_bind_text(stmt, 1, subject, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		util_copy(out, CONSENT_ID_LEN + 1, (const char *)sqlite3_column_text(stmt, 0));
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(s->store, cause, "cannot read the consent records");
+	return 0;
+}
+
+int
 consent_is_current(const struct shop *s, const struct consent_current *cur, int purpose,
     time_t now)
 {

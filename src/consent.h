@@ -102,6 +102,9 @@ void		 consent_texts_free(struct consent_texts *);
 int		 consent_current(struct shop *, const char *subject, int purpose,
 		     struct consent_current *, char **cause);
 
+/* The id of a subject's latest consent receipt into out (CONSENT_ID_LEN + 1; "" when none). */
+int		 consent_last_receipt(struct shop *, const char *subject, char *out, char **cause);
+
 /* Is the given consent current: given, not expired at now, and to the notice text shown now? */
 int		 consent_is_current(const struct shop *, const struct consent_current *, int purpose,
 		     time_t now);

@@ -472,6 +472,29 @@ reward_redeem(struct shop *s, const char *input, const char *till, const char *s
 	return reward_finish(s, 0, cause);
 }
 
+int
+reward_holder(struct shop *s, const struct reward_ticket *t, char *uid, char **cause)
+{
+	sqlite3_stmt	*stmt = store_prepare(s->store,
+	    "SELECT c.uid FROM rewards r JOIN customers c ON c.id = r.customer"
+	    " WHERE r.terminal = ?1 AND r.serial = ?2 AND c.erased IS NULL");
+	int		 rc;
+
+	sqlite3_bind_int(stmt, 1, (int)t->payload.terminal);
+	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)t->payload.serial);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		util_copy(uid, CUSTOMER_UID_LEN + 1, (const char *)sqlite3_column_text(stmt, 0));
+	sqlite3_reset(stmt);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE) {
+		util_fail(cause, "this reward has no member any more");
+		return CUSTOMER_NOT_FOUND;
+	}
+	return store_fail(s->store, cause, "cannot read the reward ledger");
+}
+
 /* Kind, value and title of a rule into o (title in language lang). */
 static void
 reward_rule_json(const struct shop *s, int rule, int lang, json_t *o)

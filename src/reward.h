@@ -126,6 +126,10 @@ int	reward_check(struct shop *, const char *input, time_t now, struct reward_tic
 int	reward_redeem(struct shop *, const char *input, const char *till, const char *staff,
 	    time_t now, struct reward_ticket *t, char **cause);
 
+/* The member a ticket's reward was issued to, into uid (CUSTOMER_UID_LEN + 1), for the member's
+ * own slip; CUSTOMER_NOT_FOUND when erased, -1 with *cause. */
+int	reward_holder(struct shop *, const struct reward_ticket *, char *uid, char **cause);
+
 /* A ticket as JSON, for the command line and the desk. */
 json_t	*reward_ticket_json(const struct shop *, const struct reward_ticket *);
 

@@ -3,7 +3,7 @@
  */
 #include <criterion/criterion.h>
 
-#include <dirent.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,24 +24,23 @@ helpers_tmpdir(void)
 	return dir;
 }
 
-/* Remove a directory made by helpers_tmpdir and the files in it (one level deep). */
+/* nftw's callback: remove what it is given (children come first with FTW_DEPTH). */
+static int
+helpers_remove(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+/* Remove a directory made by helpers_tmpdir and everything in it. */
 void
 helpers_rmdir(const char *dir)
 {
-	DIR		*d;
-	struct dirent	*e;
-
-	if (dir == NULL || (d = opendir(dir)) == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		char *p = helpers_path(dir, e->d_name);
-		unlink(p);
-		free(p);
-	}
-	closedir(d);
-	rmdir(dir);
+	if (dir != NULL)
+		nftw(dir, helpers_remove, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 /* Join a directory and a file name. */
@@ -133,4 +132,21 @@ helpers_enroll(struct shop *s, const char *json, time_t now, char *uid)
 	cr_assert_eq(customer_enroll(s, e, now, uid, receipt, &cause), CUSTOMER_OK, "%s", cause);
 	json_decref(doc);
 	customer_enrolment_free(e);
+}
+
+int
+helpers_zbar(const char *path, char *out, size_t size)
+{
+	char	 cmd[512];
+	FILE	*p;
+	size_t	 n;
+
+	snprintf(cmd, sizeof cmd, "zbarimg --raw -q '%s' 2>/dev/null", path);
+	p = popen(cmd, "r");
+	cr_assert_not_null(p, "cannot run zbarimg");
+	n = fread(out, 1, size - 1, p);
+	out[n] = '\0';
+	if (n > 0 && out[n - 1] == '\n')
+		out[n - 1] = '\0';
+	return pclose(p);
 }

@@ -32,6 +32,10 @@ struct shop	*helpers_shop(const char *dir);
 /* Enrol a member from a JSON text; returns the uid in uid[17].  Aborts the test on failure. */
 void	 helpers_enroll(struct shop *, const char *json, time_t now, char *uid);
 
+/* What zbarimg reads in a picture, without the trailing newline, into out[size]; its exit
+ * status (0 when it found a code). */
+int	 helpers_zbar(const char *path, char *out, size_t size);
+
 /* Does the file contain the byte string needle?  1 yes, 0 no, -1 unreadable. */
 int	 helpers_file_contains(const char *path, const void *needle, size_t len);
 

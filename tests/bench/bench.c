@@ -9,6 +9,11 @@
  *   lookup     by phone: normalise + blind index + index + unwrap + open vs indexed point query
  *   start-up   `prefkiosk lookup --card` as a new process: wall time and peak RSS
  *   bytes      file size per member, checkpointed
+ *   check      a reward code: parse + tag + ledger row (with its member) vs indexed point query
+ *   redeem     durable redemption, one transaction each, vs a durable single-row update
+ * And once, without a store:
+ *   verify     code_parse (format, check symbol, keyed BLAKE2b tag) per second, one core
+ *   QR         encode a code (libqrencode) and render it as half blocks, vs encoding alone
  */
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -25,12 +30,18 @@
 #include <sodium.h>
 
 #include "customer.h"
+#include "qr.h"
+#include "reward.h"
 #include "util.h"
 
 #define BENCH_BATCH	500
 #define BENCH_ENROLS	300
 #define BENCH_LOOKUPS	20000
 #define BENCH_ROUNDS	10
+#define BENCH_CHECKS	20000
+#define BENCH_REDEEMS	300
+#define BENCH_VERIFIES	1000000
+#define BENCH_QRS	20000
 
 struct bench_row {
 	const char	*what;
@@ -177,7 +188,11 @@ static const char bench_schema[] =
 	"CREATE TABLE consent_records (id INTEGER PRIMARY KEY, record_id TEXT UNIQUE, receipt_id TEXT,"
 	" subject TEXT, purpose TEXT, state TEXT, event_time INTEGER, body TEXT);"
 	"CREATE INDEX cr_subject ON consent_records(subject, purpose, id);"
-	"CREATE INDEX cr_receipt ON consent_records(receipt_id);";
+	"CREATE INDEX cr_receipt ON consent_records(receipt_id);"
+	"CREATE TABLE rewards (id INTEGER PRIMARY KEY, terminal INTEGER, serial INTEGER,"
+	" customer INTEGER, rule TEXT, code TEXT, issued INTEGER, expires INTEGER, state TEXT,"
+	" redeemed_at INTEGER, redeemed_till TEXT, UNIQUE (terminal, serial));"
+	"CREATE INDEX rw_customer ON rewards(customer, rule);";
 
 /* A consent body of the size prefkiosk writes (about 900 bytes of JSON). */
 static void
@@ -201,8 +216,9 @@ bench_body(char *out, size_t size, long i, int p)
 static double
 bench_base(sqlite3 *db, long from, long to, int npurposes, int batched)
 {
-	sqlite3_stmt	*c, *r;
+	sqlite3_stmt	*c, *r, *w;
 	char		 email[64], phone[32], name[64], card[32], uid[32], body[2048], rid[64];
+	char		 code[40];
 	char		 receipt[CONSENT_ID_LEN + 1];
 	double		 t0 = bench_now();
 	long		 i;
@@ -212,6 +228,10 @@ bench_base(sqlite3 *db, long from, long to, int npurposes, int batched)
 	    " prefs, created, last_seen) VALUES (?1, ?2, ?3, ?4, ?5, 'en', ?6, ?7, ?7)", -1, &c, NULL);
 	sqlite3_prepare_v2(db, "INSERT INTO consent_records (record_id, receipt_id, subject,"
 	    " purpose, state, event_time, body) VALUES (?1, ?2, ?3, ?4, 'given', ?5, ?6)", -1, &r,
+	    NULL);
+	/* The welcome offer each enrolment issues: a ledger row with its code. */
+	sqlite3_prepare_v2(db, "INSERT INTO rewards (terminal, serial, customer, rule, code, issued,"
+	    " expires, state) VALUES (1, ?1, ?2, 'welcome', ?3, ?4, ?4 + 2592000, 'issued')", -1, &w,
 	    NULL);
 	for (i = from; i < to; i++) {
 		if (!batched || (i - from) % BENCH_BATCH == 0)
@@ -230,6 +250,14 @@ bench_base(sqlite3 *db, long from, long to, int npurposes, int batched)
 		if (sqlite3_step(c) != SQLITE_DONE)
 			exit(1);
 		sqlite3_reset(c);
+		vault_random_id(code, 22);
+		sqlite3_bind_int64(w, 1, (sqlite3_int64)i + 1);
+		sqlite3_bind_int64(w, 2, sqlite3_last_insert_rowid(db));
+		sqlite3_bind_text(w, 3, code, 36, SQLITE_STATIC);
+		sqlite3_bind_int64(w, 4, (sqlite3_int64)time(NULL));
+		if (sqlite3_step(w) != SQLITE_DONE)
+			exit(1);
+		sqlite3_reset(w);
 		for (p = 0; p < npurposes; p++) {
 			bench_body(body, sizeof body, i, p);
 			vault_random_id(rid, 16);
@@ -248,6 +276,7 @@ bench_base(sqlite3 *db, long from, long to, int npurposes, int batched)
 	}
 	sqlite3_finalize(c);
 	sqlite3_finalize(r);
+	sqlite3_finalize(w);
 	return bench_now() - t0;
 }
 
@@ -290,6 +319,146 @@ bench_lookup_base(sqlite3 *db, long n, long count)
 	}
 	sqlite3_finalize(q);
 	return bench_now() - t0;
+}
+
+/* Up to n codes of outstanding rewards in our store, in random order (caller frees). */
+static char (*bench_codes(struct shop *s, long n, long *got))[CODE_LEN + 1]
+{
+	char		(*codes)[CODE_LEN + 1] = util_xcalloc((size_t)n, CODE_LEN + 1);
+	sqlite3_stmt	*q;
+
+	*got = 0;
+	sqlite3_prepare_v2(store_db(s->store), "SELECT code FROM rewards WHERE state = 'issued'"
+	    " ORDER BY random() LIMIT ?1", -1, &q, NULL);
+	sqlite3_bind_int64(q, 1, n);
+	while (sqlite3_step(q) == SQLITE_ROW)
+		snprintf(codes[(*got)++], CODE_LEN + 1, "%s", sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	return codes;
+}
+
+/* Check codes[from..to) through prefkiosk: parse, tag, ledger row with its member. */
+static double
+bench_check_ours(struct shop *s, char (*codes)[CODE_LEN + 1], long from, long to)
+{
+	struct reward_ticket	t;
+	double			t0 = bench_now();
+	long			i;
+
+	for (i = from; i < to; i++)
+		if (reward_check(s, codes[i], time(NULL), &t, NULL) != 0 || t.status != REWARD_VALID)
+			exit(1);
+	return bench_now() - t0;
+}
+
+/* The baseline: the ledger row by (terminal, serial), an indexed point query. */
+static double
+bench_check_base(sqlite3 *db, long n, long count)
+{
+	sqlite3_stmt	*q;
+	double		 t0 = bench_now();
+	long		 i;
+
+	sqlite3_prepare_v2(db, "SELECT rule, code, issued, expires, state, redeemed_at,"
+	    " redeemed_till FROM rewards WHERE terminal = 1 AND serial = ?1", -1, &q, NULL);
+	for (i = 0; i < count; i++) {
+		sqlite3_bind_int64(q, 1, (sqlite3_int64)randombytes_uniform((uint32_t)n) + 1);
+		if (sqlite3_step(q) != SQLITE_ROW)
+			exit(1);
+		sqlite3_reset(q);
+	}
+	sqlite3_finalize(q);
+	return bench_now() - t0;
+}
+
+/* Redeem codes[from..to), one durable transaction each. */
+static double
+bench_redeem_ours(struct shop *s, char (*codes)[CODE_LEN + 1], long from, long to)
+{
+	struct reward_ticket	t;
+	double			t0 = bench_now();
+	long			i;
+
+	for (i = from; i < to; i++)
+		if (reward_redeem(s, codes[i], "bench", NULL, time(NULL), &t, NULL) != 0 ||
+		    t.status != REWARD_REDEEMED)
+			exit(1);
+	return bench_now() - t0;
+}
+
+/* The baseline: a durable single-row update by (terminal, serial), one transaction each. */
+static double
+bench_redeem_base(sqlite3 *db, long from, long to)
+{
+	sqlite3_stmt	*u;
+	double		 t0 = bench_now();
+	long		 i;
+
+	sqlite3_prepare_v2(db, "UPDATE rewards SET state = 'redeemed', redeemed_at = ?2,"
+	    " redeemed_till = 'bench' WHERE terminal = 1 AND serial = ?1 AND state = 'issued'", -1,
+	    &u, NULL);
+	for (i = from; i < to; i++) {
+		sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+		sqlite3_bind_int64(u, 1, (sqlite3_int64)i + 1);
+		sqlite3_bind_int64(u, 2, (sqlite3_int64)time(NULL));
+		if (sqlite3_step(u) != SQLITE_DONE || sqlite3_changes(db) != 1)
+			exit(1);
+		sqlite3_reset(u);
+		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	}
+	sqlite3_finalize(u);
+	return bench_now() - t0;
+}
+
+/* Codes verified per second without a store (format, check symbol, tag), on one core. */
+static double
+bench_verify(void)
+{
+	struct code_payload	p = { CODE_VERSION, 1, 1, 1, 3000 };
+	unsigned char		key[32];
+	char			code[CODE_LEN + 1];
+	double			t0;
+	long			i, ok = 0;
+
+	randombytes_buf(key, sizeof key);
+	code_make(&p, key, code);
+	t0 = bench_now();
+	for (i = 0; i < BENCH_VERIFIES; i++)
+		ok += code_parse(code, key, &p, NULL) == CODE_OK;
+	if (ok != BENCH_VERIFIES)
+		exit(1);
+	return BENCH_VERIFIES / (bench_now() - t0);
+}
+
+/* Microseconds to encode a code and, with render, to draw it as half blocks too. */
+static double
+bench_qr(int render)
+{
+	struct code_payload	 p = { CODE_VERSION, 1, 1, 1, 3000 };
+	unsigned char		 key[32];
+	char			 code[CODE_LEN + 1], *buf = NULL;
+	size_t			 len = 0;
+	struct qr		*q;
+	FILE			*out = open_memstream(&buf, &len);
+	double			 t0;
+	long			 i;
+
+	randombytes_buf(key, sizeof key);
+	code_make(&p, key, code);
+	t0 = bench_now();
+	for (i = 0; i < BENCH_QRS; i++) {
+		if (qr_encode(code, &q, NULL) != 0)
+			exit(1);
+		if (render) {
+			rewind(out);
+			qr_text(q, 4, out);
+		}
+		qr_free(q);
+	}
+	t0 = bench_now() - t0;
+	fclose(out);
+	free(buf);
+	return t0 / BENCH_QRS * 1e6;
 }
 
 /* Run `prefkiosk lookup --card` as a new process: wall seconds and peak RSS in KiB. */
@@ -352,7 +521,8 @@ main(void)
 	struct shop		*s;
 	sqlite3			*db;
 	double			 t, tb, secs;
-	long			 n, rss, have = 0;
+	long			 n, rss, have = 0, ncodes, redeemed = 0;
+	char			(*codes)[CODE_LEN + 1];
 	int			 r;
 	char			 what[128];
 
@@ -416,13 +586,43 @@ main(void)
 		bench_print(&(struct bench_row){ what, bench_bytes(store_db(s->store), ours) / have,
 		    bench_bytes(db, base) / have, "B", "-", 0, 0 });
 
+		codes = bench_codes(s, BENCH_CHECKS + BENCH_REDEEMS, &ncodes);
+		if (ncodes < BENCH_CHECKS + BENCH_REDEEMS)
+			exit(1);
+		t = tb = 0;
+		for (r = 0; r < BENCH_ROUNDS; r++) {
+			long per = BENCH_CHECKS / BENCH_ROUNDS;
+			t += bench_check_ours(s, codes, r * per, (r + 1) * per);
+			tb += bench_check_base(db, n, per);
+		}
+		snprintf(what, sizeof what, "check a code among %ld (us each)", n);
+		bench_print(&(struct bench_row){ what, t / BENCH_CHECKS * 1e6,
+		    tb / BENCH_CHECKS * 1e6, "us", "<=1.25x", 1.25, 0 });
+		t = tb = 0;
+		for (r = 0; r < BENCH_ROUNDS; r++) {
+			long per = BENCH_REDEEMS / BENCH_ROUNDS;
+			t += bench_redeem_ours(s, codes, BENCH_CHECKS + r * per,
+			    BENCH_CHECKS + (r + 1) * per);
+			tb += bench_redeem_base(db, redeemed + r * per, redeemed + (r + 1) * per);
+		}
+		redeemed += BENCH_REDEEMS;
+		snprintf(what, sizeof what, "durable redeem at %ld (redeems/s)", n);
+		bench_print(&(struct bench_row){ what, BENCH_REDEEMS / t, BENCH_REDEEMS / tb, "/s",
+		    ">=0.8x", 0.8, 1 });
+		free(codes);
+
 		bench_startup(ours, key, &secs, &rss);
 		snprintf(what, sizeof what, "start-up + lookup process at %ld (ms)", n);
 		bench_print(&(struct bench_row){ what, secs * 1e3, 15, "ms", "<=15ms", 1, 0 });
 		snprintf(what, sizeof what, "peak memory of that process at %ld (KiB)", n);
 		bench_print(&(struct bench_row){ what, (double)rss, 8192, "KiB", "<=8MiB", 1, 0 });
 	}
-	printf("(baseline for start-up and memory: the target itself)\n");
+	bench_print(&(struct bench_row){ "verify a code, no store (codes/s, one core)",
+	    bench_verify(), 500000, "/s", ">=500k/s", 1, 1 });
+	t = bench_qr(1);
+	bench_print(&(struct bench_row){ "QR encode + half-block render (us; base: encode)",
+	    t, bench_qr(0), "us", "-", 0, 0 });
+	printf("(baseline for start-up and memory: the target itself; for verify: the target)\n");
 	shop_close(s);
 	sqlite3_close(db);
 	bench_unlink(ours);
