@@ -702,6 +702,57 @@ customer_load(struct shop *s, const char *uid, struct customer_profile **out, ch
 	return rc;
 }
 
+int
+customer_pin_check(struct shop *s, const char *uid, const struct customer_profile *p,
+    const char *pin, time_t now, int max_failures, int lockout_minutes, time_t *locked_until,
+    char **cause)
+{
+	sqlite3_stmt	*stmt;
+	int		 failures = 0, rc, ok;
+
+	*locked_until = 0;
+	if (p->pin_hash[0] == '\0')
+		return CUSTOMER_PIN_NONE;
+	if (store_begin(s->store, cause) != 0)
+		return -1;
+	stmt = store_prepare(s->store, "SELECT f.failures, f.locked_until FROM signin_failures f"
+	    " JOIN customers c ON c.id = f.customer WHERE c.uid = ?1");
+	sqlite3_bind_text(stmt, 1, uid, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		failures = sqlite3_column_int(stmt, 0);
+		*locked_until = (time_t)sqlite3_column_int64(stmt, 1);
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		goto fail;
+	if (*locked_until > now) {
+		store_rollback(s->store);
+		return CUSTOMER_PIN_LOCKED;
+	}
+	ok = vault_pin_verify(s->vault, p->pin_hash, pin) == 0;
+	failures = ok ? 0 : failures + 1;
+	*locked_until = !ok && failures >= max_failures ? now + lockout_minutes * 60 : 0;
+	if (*locked_until != 0)
+		failures = 0;
+	stmt = store_prepare(s->store, "INSERT INTO signin_failures (customer, failures,"
+	    " locked_until) SELECT id, ?2, ?3 FROM customers WHERE uid = ?1"
+	    " ON CONFLICT (customer) DO UPDATE SET failures = ?2, locked_until = ?3");
+	sqlite3_bind_text(stmt, 1, uid, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 2, failures);
+	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)*locked_until);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	if (store_commit(s->store, cause) != 0)
+		return -1;
+	return ok ? CUSTOMER_PIN_OK : *locked_until != 0 ? CUSTOMER_PIN_LOCKED : CUSTOMER_PIN_WRONG;
+fail:
+	store_fail(s->store, cause, "cannot check the PIN");
+	store_rollback(s->store);
+	return -1;
+}
+
 /* Is there a live (not erased) member with this uid?  1, 0, -1. */
 static int
 customer_exists(struct shop *s, const char *uid)

@@ -114,6 +114,23 @@ int	customer_lookup(struct shop *, enum contact_field, const char *value, char *
 int	customer_load(struct shop *, const char *uid, struct customer_profile **out,
 	    char **cause);
 
+/* The outcome of a member's PIN at the kiosk. */
+enum customer_pin {
+	CUSTOMER_PIN_OK,
+	CUSTOMER_PIN_WRONG,	/* counted */
+	CUSTOMER_PIN_LOCKED,	/* too many wrong PINs: not checked until *locked_until */
+	CUSTOMER_PIN_NONE,	/* the member set no PIN */
+};
+
+/*
+ * Check a signed-in-to-be member's PIN against their profile (p->pin_hash), counting wrong ones
+ * in the store: after max_failures the member is locked for lockout_minutes (the PIN is then not
+ * even checked).  A right PIN clears the count.  -1 with *cause on a store failure.
+ */
+int	customer_pin_check(struct shop *, const char *uid, const struct customer_profile *p,
+	    const char *pin, time_t now, int max_failures, int lockout_minutes,
+	    time_t *locked_until, char **cause);
+
 /* Record a consent change for one purpose (GIVEN or WITHDRAWN) or for all given ones
  * (purpose -1, WITHDRAWN) in one transaction; receipt receives its id. */
 int	customer_consent(struct shop *, const char *uid, int purpose, enum consent_state,

@@ -14,8 +14,6 @@
 #include "reward.h"
 #include "util.h"
 
-#define REWARD_SERIAL_KEY	"reward_serial"
-
 static const char *const reward_status_names[] = {
 	[REWARD_VALID] = "valid",
 	[REWARD_REDEEMED] = "redeemed",
@@ -33,32 +31,28 @@ reward_status_name(enum reward_status status)
 	return reward_status_names[status];
 }
 
-/* The next serial of this terminal's codes (meta "reward_serial", 8 bytes big-endian). */
+/*
+ * The next serial of this terminal's codes: its largest plus one, read through the ledger's
+ * unique (terminal, serial) index inside the issuing transaction, which holds the write lock.
+ * Ledger rows are never deleted (a trigger refuses it), so a serial is never given twice.
+ */
 static int
 reward_next_serial(struct shop *s, uint64_t *serial, char **cause)
 {
-	unsigned char	buf[8] = { 0 };
-	size_t		len = 0;
-	uint64_t	v = 0;
-	int		i, rc;
+	sqlite3_stmt	*stmt = store_prepare(s->store,
+	    "SELECT coalesce(max(serial), 0) FROM rewards WHERE terminal = ?1");
+	int		 rc;
 
-	if ((rc = store_meta_get(s->store, REWARD_SERIAL_KEY, buf, sizeof buf, &len)) < 0 ||
-	    (rc == 0 && len != sizeof buf))
-		return store_fail(s->store, cause, "cannot read the reward counter");
-	for (i = 0; i < 8; i++)
-		v = v << 8 | buf[i];
-	if (++v > CODE_MAX_SERIAL)
+	sqlite3_bind_int(stmt, 1, s->config->terminal_id);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*serial = (uint64_t)sqlite3_column_int64(stmt, 0) + 1;
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW)
+		return store_fail(s->store, cause, "cannot read the reward ledger");
+	if (*serial > CODE_MAX_SERIAL)
 		return util_fail(cause, "this terminal has issued every reward serial it can; give "
 		    "it a new terminal id");
-	for (i = 7; i >= 0; i--) {
-		buf[i] = (unsigned char)(v & 0xff);
-		v >>= 8;
-	}
-	if (store_meta_set(s->store, REWARD_SERIAL_KEY, buf, sizeof buf) != 0)
-		return store_fail(s->store, cause, "cannot advance the reward counter");
-	for (i = 0, v = 0; i < 8; i++)
-		v = v << 8 | buf[i];
-	*serial = v;
 	return 0;
 }
 

@@ -4,8 +4,8 @@
  * The ledger is the rewards table: one row per code, unique by (terminal, serial), with its
  * state (issued, redeemed, revoked, expired).  Issuing happens inside the transaction of what
  * earned it — an enrolment, a profile update, a visit, feedback, an admin's grant — so a reward
- * exists exactly when its reason does.  Each terminal numbers its codes from its own counter
- * (meta "reward_serial"), so up to 4,096 terminals never need to agree on anything.
+ * exists exactly when its reason does.  Each terminal numbers its codes after its own largest
+ * serial in the ledger, so up to 4,096 terminals never need to agree on anything.
  *
  * Redeeming is one IMMEDIATE transaction that reads the row and moves it from issued to
  * redeemed: two tills racing over one code are serialised by SQLite's write lock, and the second

@@ -4,7 +4,7 @@
  * Schema (version 2): meta; customers (pseudonymous uid, wrapped data key, sealed profile,
  * blind indexes); notices (the exact texts shown, by digest); consent_records (append-only:
  * triggers refuse UPDATE and DELETE; MAC-chained); rewards (the ledger of codes); visits; staff;
- * feedback.  Every table declares an INTEGER PRIMARY KEY, because VACUUM may renumber implicit
+ * feedback; signin_failures (version 3).  Every table declares an INTEGER PRIMARY KEY, because VACUUM may renumber implicit
  * rowids.
  *
  * The statement cache is keyed by the address of the SQL string literal, which is unique and
@@ -142,6 +142,21 @@ static const char *const store_migrations[STORE_VERSION] = {
 	");"
 	"CREATE INDEX feedback_by_customer ON feedback(customer, time);"
 	"CREATE INDEX rewards_by_state ON rewards(state, expires);",
+
+	/*
+	 * 2 → 3: wrong member PINs at the kiosk, for the lock-out.  The ledger keeps every row
+	 * (a terminal's next serial is its largest plus one, so a deleted row could come back as
+	 * a new code); and rewards by state was an index the planner preferred to a member's own
+	 * rewards, scanning every outstanding reward, and which every redemption had to update.
+	 */
+	"DROP INDEX rewards_by_state;"
+	"CREATE TRIGGER rewards_no_delete BEFORE DELETE ON rewards"
+	"  BEGIN SELECT RAISE(ABORT, 'the reward ledger keeps every code'); END;"
+	"CREATE TABLE signin_failures ("
+	"  customer INTEGER PRIMARY KEY REFERENCES customers(id),"
+	"  failures INTEGER NOT NULL,"
+	"  locked_until INTEGER NOT NULL"
+	");",
 };
 
 /* Pragmas set on every connection; journal_mode is persistent but cheap to re-assert. */

@@ -293,3 +293,33 @@ Test(customer, assisted_sign_up_records_the_staff_member)
 	cr_assert_str_eq(json_string_value(json_object_get(h, "staff")), "alice");
 	json_decref(o);
 }
+
+Test(customer, five_wrong_pins_lock_a_member_for_fifteen_minutes)
+{
+	struct customer_profile	*p = NULL;
+	char			 uid[CUSTOMER_UID_LEN + 1], *cause = NULL;
+	time_t			 until;
+	int			 i;
+
+	helpers_enroll(s, "{\"language\":\"en\",\"pin\":\"2468\"}", HELPERS_NOW, uid);
+	cr_assert_eq(customer_load(s, uid, &p, &cause), CUSTOMER_OK, "%s", cause);
+	cr_assert_eq(customer_pin_check(s, uid, p, "2468", HELPERS_NOW, 5, 15, &until, &cause),
+	    CUSTOMER_PIN_OK);
+	for (i = 0; i < 4; i++)
+		cr_assert_eq(customer_pin_check(s, uid, p, "1111", HELPERS_NOW, 5, 15, &until,
+		    &cause), CUSTOMER_PIN_WRONG, "wrong PIN %d", i + 1);
+	cr_assert_eq(customer_pin_check(s, uid, p, "1111", HELPERS_NOW, 5, 15, &until, &cause),
+	    CUSTOMER_PIN_LOCKED, "the fifth wrong PIN locks");
+	cr_assert_eq(until, HELPERS_NOW + 15 * 60);
+	cr_assert_eq(customer_pin_check(s, uid, p, "2468", HELPERS_NOW + 60, 5, 15, &until,
+	    &cause), CUSTOMER_PIN_LOCKED, "even the right PIN waits");
+	cr_assert_eq(customer_pin_check(s, uid, p, "2468", HELPERS_NOW + 15 * 60, 5, 15, &until,
+	    &cause), CUSTOMER_PIN_OK, "after 15 minutes the right PIN works");
+	customer_profile_free(p);
+
+	helpers_enroll(s, "{\"language\":\"en\"}", HELPERS_NOW, uid);
+	cr_assert_eq(customer_load(s, uid, &p, &cause), CUSTOMER_OK, "%s", cause);
+	cr_assert_eq(customer_pin_check(s, uid, p, "2468", HELPERS_NOW, 5, 15, &until, &cause),
+	    CUSTOMER_PIN_NONE);
+	customer_profile_free(p);
+}

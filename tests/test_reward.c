@@ -382,3 +382,14 @@ Test(reward, lookups_list_outstanding_rewards_and_the_stamp_card)
 	cr_assert_eq(json_integer_value(json_object_get(card, "to_next")), 3);
 	json_decref(o);
 }
+
+Test(reward, the_ledger_keeps_every_code)
+{
+	struct reward_list	l;
+	char			uid[CUSTOMER_UID_LEN + 1];
+
+	enroll(MEMBER_JSON, uid, &l);
+	cr_assert_neq(sqlite3_exec(store_db(s->store), "DELETE FROM rewards", NULL, NULL, NULL),
+	    SQLITE_OK, "a trigger refuses to delete ledger rows");
+	cr_assert_eq(query_long("SELECT count(*) FROM rewards", NULL), 1);
+}
