@@ -5,6 +5,7 @@
 #   make test       install what the tests need, build, run every test
 #   make bench      build and print the benchmark table
 #   make install    PREFIX=/usr/local DESTDIR= (binary, man page, config, assets)
+#   make po         extract _() and N_() texts into assets/po/prefkiosk.pot, merge into each .po
 #
 # WERROR=1 turns warnings into errors (CI).  CFLAGS, CPPFLAGS, LDFLAGS, PREFIX, DESTDIR and
 # PKG_CONFIG are honoured.
@@ -45,7 +46,12 @@ CORE_OBJ  = $(CORE_SRC:%.c=build/%.o)
 UI_OBJ    = $(UI_SRC:%.c=build/%.o)
 TESTS     = $(TEST_SRC:tests/%.c=build/tests/%)
 
-all: build/prefkiosk
+# Interface text: assets/po/<lang>.po compiles to assets/locale/<lang>/LC_MESSAGES/prefkiosk.mo,
+# which `make install` copies with the rest of assets/.
+PO_LANGS  = $(sort $(basename $(notdir $(wildcard assets/po/*.po))))
+MO        = $(PO_LANGS:%=assets/locale/%/LC_MESSAGES/prefkiosk.mo)
+
+all: build/prefkiosk $(MO)
 
 build/%.o: %.c
 	@mkdir -p $(@D)
@@ -67,9 +73,40 @@ build/tests/test_%: tests/test_%.c build/tests/helpers.o build/libprefkiosk.a
 	$(CC) $(ALL_CPPFLAGS) -Itests $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< build/tests/helpers.o \
 		build/libprefkiosk.a $(TEST_LIBS) $(CORE_LIBS)
 
+# The screens are drawn on a virtual terminal: their suite links ui/ (but not its main loop)
+# and ncurses, which no other suite does.
+build/tests/test_screens: tests/test_screens.c build/tests/helpers.o \
+		$(filter-out build/ui/ui.o,$(UI_OBJ)) build/libprefkiosk.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) -Itests $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< build/tests/helpers.o \
+		$(filter-out build/ui/ui.o,$(UI_OBJ)) build/libprefkiosk.a $(TEST_LIBS) $(UI_LIBS) \
+		$(CORE_LIBS)
+
 build/bench: tests/bench/bench.c build/libprefkiosk.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< build/libprefkiosk.a $(CORE_LIBS)
+
+# The journey harness's screen-to-image tool (tests/journey/lib): libc only, built for `make test`.
+build/tests/ansi2pbm: tests/tools/ansi2pbm.c
+	@mkdir -p $(@D)
+	$(CC) -D_GNU_SOURCE $(CPPFLAGS) $(WARN) $(CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $<
+test: build/tests/ansi2pbm
+
+assets/locale/%/LC_MESSAGES/prefkiosk.mo: assets/po/%.po
+	@mkdir -p $(@D)
+	msgfmt --check -o $@ $<
+
+# Run when the source's texts change: new texts arrive untranslated or fuzzy (a guess from a
+# similar text, never shown), removed ones are kept as obsolete (#~).  Each file's counts are
+# printed; test_i18n fails until every text is translated and no guess is left unreviewed.
+po:
+	xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ \
+		--add-comments=TRANSLATORS --add-location=file --package-name=prefkiosk \
+		-o assets/po/prefkiosk.pot $(sort $(wildcard src/*.c ui/*.c))
+	@for po in assets/po/*.po; do \
+		msgmerge --quiet --update --backup=off --previous $$po assets/po/prefkiosk.pot || exit 1; \
+		printf '%s: ' $$po; msgfmt --statistics -o /dev/null $$po 2>&1; \
+	done
 
 deps:
 	@.ci/deps build
@@ -108,9 +145,9 @@ install: all
 		> $(DESTDIR)$(SYSCONFDIR)/prefkiosk/prefkiosk.ini
 
 clean:
-	rm -rf build
+	rm -rf build assets/locale
 
-.PHONY: all deps deps-test run test bench install clean
+.PHONY: all po deps deps-test run test bench install clean
 .DELETE_ON_ERROR:
 
 -include $(shell find build -name '*.d' 2>/dev/null)

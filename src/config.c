@@ -63,6 +63,8 @@ static const struct config_option config_options[] = {
 	{ "terminal", "mode", CONFIG_CHOICE, CONFIG_AT(mode), "kiosk", 0, 0, "kiosk desk" },
 	{ "terminal", "idle_timeout", CONFIG_INT, CONFIG_AT(idle_timeout), "60", 10, 3600, NULL },
 	{ "terminal", "idle_warning", CONFIG_INT, CONFIG_AT(idle_warning), "30", 20, 300, NULL },
+	{ "terminal", "theme", CONFIG_CHOICE, CONFIG_AT(theme), "standard", 0, 0,
+	    "standard high_contrast" },
 
 	{ "locale", "languages", CONFIG_LANGUAGES, CONFIG_AT(languages), "en",
 	    1, CONFIG_MAX_LANGS, NULL },

@@ -28,6 +28,7 @@ struct config {
 	char	*mode;			/* "kiosk" or "desk" */
 	int	 idle_timeout;		/* seconds before the idle warning */
 	int	 idle_warning;		/* seconds of countdown, at least 20 */
+	char	*theme;			/* "standard" or "high_contrast" (F3 switches) */
 
 	/* [locale] */
 	char	*languages[CONFIG_MAX_LANGS];	/* ISO 639-1 codes, first is the default */

@@ -33,9 +33,9 @@ check "every line is 33 cells" -- test "$(LC_ALL=C.UTF-8 widths)" = 33
 
 expect 0 "qr --escpos writes the receipt" -- qr "$CODE" --escpos "$WORK/slip.bin"
 check "the receipt stores exactly the code for the printer's QR (GS ( k)" -- \
-	grep -qa "1P0$CODE" "$WORK/slip.bin"
+	grep -qaF "1P0$CODE" "$WORK/slip.bin"
 check "it shows the grouped code and the consent receipt id" -- \
-	grep -qa "${CODE:0:6}-${CODE:6:6}" "$WORK/slip.bin"
+	grep -qaF "${CODE:0:6}-${CODE:6:6}" "$WORK/slip.bin"
 check "with the consent receipt" -- grep -qa "Einwilligungsbeleg: $RECEIPT" "$WORK/slip.bin"
 check "and what was agreed, in the member's language, as ASCII" -- \
 	grep -qa "Sie haben eingewilligt in: Neuigkeiten und Angebote per E-Mail" "$WORK/slip.bin"
@@ -91,7 +91,7 @@ check "as not found, and asks whether it is connected" -- grep -q "not found" "$
 printer_config file "$WORK/raster.bin" raster
 pexpect 0 "print as a raster image for printers without a QR engine" print "$CODE"
 raster_only() {
-	grep -qaF "$(printf '\035v0')" "$WORK/raster.bin" && ! grep -qa "1P0$CODE" "$WORK/raster.bin"
+	grep -qaF "$(printf '\035v0')" "$WORK/raster.bin" && ! grep -qaF "1P0$CODE" "$WORK/raster.bin"
 }
 check "the raster receipt has a GS v 0 image and no GS ( k" -- raster_only
 

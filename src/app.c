@@ -1,0 +1,328 @@
+/*
+ * app — the effects of the journey, performed on the store.
+ *
+ * Each effect calls the same functions the command line uses (customer_enroll, customer_consent,
+ * customer_erase, slip_build ...) and reports back to the journey with journey_done: ok, or a
+ * message id for the screen.  Reasons from the modules are English sentences with details for
+ * logs; the customer sees a short translated message instead, and personal data never appears
+ * in either.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "app.h"
+#include "i18n.h"
+#include "slip.h"
+#include "staff.h"
+#include "util.h"
+
+struct app {
+	struct shop	*shop;
+	struct journey	*journey;
+};
+
+struct app *
+app_new(struct shop *s, time_t now)
+{
+	struct app	*a = util_xcalloc(1, sizeof *a);
+
+	a->shop = s;
+	a->journey = journey_new(s, now);
+	return a;
+}
+
+void
+app_free(struct app *a)
+{
+	if (a == NULL)
+		return;
+	journey_free(a->journey);
+	free(a);
+}
+
+const struct journey *
+app_journey(const struct app *a)
+{
+	return a->journey;
+}
+
+const struct shop *
+app_shop(const struct app *a)
+{
+	return a->shop;
+}
+
+/* The member's current consents into the draft, as the screens show them. */
+static int
+app_load_consents(struct app *a, char **cause)
+{
+	struct journey		*j = a->journey;
+	struct consent_current	 cur;
+	size_t			 i;
+
+	for (i = 0; i < a->shop->catalog->npurposes; i++) {
+		if (consent_current(a->shop, j->uid, (int)i, &cur, cause) != 0)
+			return -1;
+		j->draft->consents[i] = consent_is_current(a->shop, &cur, (int)i, time(NULL)) ?
+		    CONSENT_GIVEN : cur.state == CONSENT_GIVEN ? CONSENT_EXPIRED : cur.state;
+	}
+	return 0;
+}
+
+/* The member's rewards still to redeem into j->rewards (the first REWARD_MAX_ISSUED). */
+static int
+app_load_rewards(struct app *a, time_t now, char **cause)
+{
+	struct journey	*j = a->journey;
+	json_t		*o = json_object(), *r;
+	size_t		 i;
+	int		 rc;
+
+	j->rewards.n = 0;
+	if ((rc = reward_member_json(a->shop, j->uid, now, true, o, cause)) == 0) {
+		json_array_foreach(json_object_get(o, "rewards"), i, r) {
+			struct reward_ticket t;
+			if (j->rewards.n == REWARD_MAX_ISSUED)
+				break;
+			if (reward_check(a->shop, json_string_value(json_object_get(r, "code")), now,
+			    &t, cause) != 0 || t.status != REWARD_VALID)
+				continue;
+			util_copy(j->rewards.v[j->rewards.n].code, CODE_LEN + 1, t.code);
+			j->rewards.v[j->rewards.n].rule = t.rule;
+			j->rewards.v[j->rewards.n].expires = t.expires;
+			j->rewards.n++;
+		}
+	}
+	json_decref(o);
+	return rc;
+}
+
+/* Open the member j->uid into the draft: profile, consents, rewards. */
+static int
+app_load_member(struct app *a, time_t now, char **cause)
+{
+	struct journey		*j = a->journey;
+	struct customer_profile	*p = NULL;
+
+	if (customer_load(a->shop, j->uid, &p, cause) != CUSTOMER_OK)
+		return -1;
+	customer_profile_free(j->draft->profile);
+	j->draft->profile = p;
+	return app_load_consents(a, cause) == 0 && app_load_rewards(a, now, cause) == 0 ? 0 : -1;
+}
+
+static unsigned
+app_enroll(struct app *a, time_t now, char **cause)
+{
+	struct journey	*j = a->journey;
+	int		 rc;
+
+	j->draft->method = j->staff_mode ? CONSENT_ASSISTED : CONSENT_KIOSK;
+	rc = customer_enroll(a->shop, j->draft, now, j->uid, j->receipt, cause);
+	if (rc == CUSTOMER_INVALID)
+		return journey_done(j, JOURNEY_ENROLL, false, N_("This card, phone number or "
+		    "e-mail address belongs to a member already: please change it or sign in"));
+	if (rc != CUSTOMER_OK)
+		return journey_done(j, JOURNEY_ENROLL, false, N_("Sorry, something went wrong and "
+		    "nothing was saved. Please ask a member of staff."));
+	j->rewards = j->draft->rewards;
+	j->signed_in = true;
+	return journey_done(j, JOURNEY_ENROLL, true, NULL);
+}
+
+static unsigned
+app_lookup(struct app *a, time_t now, char **cause)
+{
+	struct journey		*j = a->journey;
+	struct customer_profile	*p = NULL;
+	enum contact_field	 f = j->field == JOURNEY_FIELD_PHONE ? CONTACT_PHONE : CONTACT_CARD;
+	int			 rc;
+
+	if (j->step == JOURNEY_MY_INTERESTS || j->step == JOURNEY_MEMBER) {
+		/* Back from editing: the saved profile again. */
+		rc = app_load_member(a, now, cause);
+		return journey_done(j, JOURNEY_LOOKUP, rc == 0, rc == 0 ? NULL :
+		    N_("Sorry, your data could not be read. Please ask a member of staff."));
+	}
+	rc = customer_lookup(a->shop, f, j->text[j->field], j->uid, &p, cause);
+	if (rc == CUSTOMER_NOT_FOUND || rc == CUSTOMER_INVALID)
+		return journey_done(j, JOURNEY_LOOKUP, false, f == CONTACT_CARD ?
+		    N_("We could not find this card") : N_("We could not find this phone number"));
+	if (rc != CUSTOMER_OK)
+		return journey_done(j, JOURNEY_LOOKUP, false,
+		    N_("Sorry, your data could not be read. Please ask a member of staff."));
+	customer_profile_free(j->draft->profile);
+	j->draft->profile = p;
+	if (j->scanned && app_load_member(a, now, cause) != 0)
+		return journey_done(j, JOURNEY_LOOKUP, false,
+		    N_("Sorry, your data could not be read. Please ask a member of staff."));
+	return journey_done(j, JOURNEY_LOOKUP, true, NULL);
+}
+
+static unsigned
+app_verify_pin(struct app *a, time_t now, char **cause)
+{
+	struct journey	*j = a->journey;
+	time_t		 until;
+	int		 rc;
+
+	rc = customer_pin_check(a->shop, j->uid, j->draft->profile, j->text[JOURNEY_FIELD_PIN],
+	    now, a->shop->config->staff_max_failures, a->shop->config->staff_lockout_minutes,
+	    &until, cause);
+	switch (rc) {
+	case CUSTOMER_PIN_OK:
+		if (app_load_member(a, now, cause) != 0)
+			return journey_done(j, JOURNEY_VERIFY_PIN, false,
+			    N_("Sorry, your data could not be read. Please ask a member of staff."));
+		return journey_done(j, JOURNEY_VERIFY_PIN, true, NULL);
+	case CUSTOMER_PIN_WRONG:
+		return journey_done(j, JOURNEY_VERIFY_PIN, false, N_("Wrong PIN"));
+	case CUSTOMER_PIN_LOCKED:
+		return journey_done(j, JOURNEY_VERIFY_PIN, false,
+		    N_("This member is locked for 15 minutes"));
+	case CUSTOMER_PIN_NONE:
+		return journey_done(j, JOURNEY_VERIFY_PIN, false,
+		    N_("This member has no PIN: please scan your card"));
+	default:
+		return journey_done(j, JOURNEY_VERIFY_PIN, false,
+		    N_("Sorry, something went wrong. Please ask a member of staff."));
+	}
+}
+
+/* Flip the consent of purpose consent_index: given becomes withdrawn, anything else given. */
+static unsigned
+app_consent(struct app *a, int purpose, time_t now, char **cause)
+{
+	struct journey		*j = a->journey;
+	enum consent_state	 to;
+	char			 receipt[CONSENT_ID_LEN + 1];
+	size_t			 i;
+	int			 rc;
+
+	to = purpose >= 0 && j->draft->consents[purpose] != CONSENT_GIVEN ? CONSENT_GIVEN :
+	    CONSENT_WITHDRAWN;
+	rc = customer_consent(a->shop, j->uid, purpose, to, CONSENT_KIOSK, NULL, j->lang, now,
+	    receipt, cause);
+	if (rc != CUSTOMER_OK)
+		return journey_done(j, JOURNEY_SAVE_CONSENT, false,
+		    N_("Sorry, your choice could not be saved. Please try again."));
+	util_copy(j->receipt, sizeof j->receipt, receipt);
+	for (i = 0; i < a->shop->catalog->npurposes; i++)
+		if (purpose < 0 ? j->draft->consents[i] == CONSENT_GIVEN : (int)i == purpose)
+			j->draft->consents[i] = to;
+	return journey_done(j, JOURNEY_SAVE_CONSENT, true, purpose < 0 ?
+	    N_("All consents withdrawn. Your receipt is on the screen.") : NULL);
+}
+
+static unsigned
+app_save_profile(struct app *a, time_t now, char **cause)
+{
+	struct journey	*j = a->journey;
+	int		 rc;
+
+	j->draft->pin[0] = '\0';		/* the PIN is kept as it is */
+	rc = customer_update(a->shop, j->uid, j->draft, now, cause);
+	if (rc != CUSTOMER_OK)
+		return journey_done(j, JOURNEY_SAVE_PROFILE, false,
+		    N_("Sorry, your interests could not be saved. Please try again."));
+	if (app_load_rewards(a, now, cause) != 0)
+		return journey_done(j, JOURNEY_SAVE_PROFILE, false,
+		    N_("Sorry, your data could not be read. Please ask a member of staff."));
+	return journey_done(j, JOURNEY_SAVE_PROFILE, true, N_("Your interests are saved"));
+}
+
+static unsigned
+app_erase(struct app *a, time_t now, char **cause)
+{
+	struct journey	*j = a->journey;
+
+	if (customer_erase(a->shop, j->uid, CONSENT_KIOSK, now, cause) != CUSTOMER_OK)
+		return journey_done(j, JOURNEY_ERASE, false,
+		    N_("Sorry, your data could not be deleted. Please ask a member of staff."));
+	return journey_done(j, JOURNEY_ERASE, true, NULL);
+}
+
+/* Print the reward on screen (its slip); the reward stays valid whatever the printer does. */
+static unsigned
+app_print(struct app *a, time_t now, char **cause)
+{
+	struct journey		*j = a->journey;
+	struct reward_ticket	 t;
+	struct escpos_buf	 b = { NULL, 0, 0 };
+	int			 rc = -1;
+
+	if ((size_t)j->reward_shown < j->rewards.n &&
+	    slip_build(a->shop, j->rewards.v[j->reward_shown].code, now, &t, &b, cause) == 0 &&
+	    t.status == REWARD_VALID)
+		rc = slip_print(a->shop, &b, cause);
+	escpos_buf_clear(&b);
+	j->message = rc == 0 ? N_("Printed: please take your slip") :
+	    N_("The printer is not available. Your code stays valid: show it on this screen.");
+	return JOURNEY_UPDATE | (rc == 0 ? 0 : JOURNEY_BELL);
+}
+
+static unsigned
+app_staff(struct app *a, time_t now, char **cause)
+{
+	struct journey	*j = a->journey;
+	enum staff_role	 role;
+	time_t		 until;
+	int		 rc;
+
+	rc = staff_verify(a->shop->store, a->shop->vault, j->text[JOURNEY_FIELD_NAME],
+	    j->text[JOURNEY_FIELD_PIN], now, a->shop->config->staff_max_failures,
+	    a->shop->config->staff_lockout_minutes, &role, &until, cause);
+	if (rc == STAFF_LOCKED)
+		return journey_done(j, JOURNEY_STAFF_PIN, false,
+		    N_("This staff account is locked for 15 minutes"));
+	if (rc != STAFF_OK)
+		return journey_done(j, JOURNEY_STAFF_PIN, false, N_("Wrong name or PIN"));
+	j->staff_mode = true;
+	j->admin = role == STAFF_ROLE_ADMIN;
+	return journey_done(j, JOURNEY_STAFF_PIN, true, NULL);
+}
+
+unsigned
+app_handle(struct app *a, const struct journey_event *ev)
+{
+	struct journey	*j = a->journey;
+	unsigned	 effects = journey_handle(j, ev), out;
+	char		*cause = NULL;
+
+	out = effects & (JOURNEY_REDRAW | JOURNEY_UPDATE | JOURNEY_BELL | JOURNEY_QUIT |
+	    JOURNEY_LANGUAGE);
+	if (effects & JOURNEY_ENROLL)
+		out |= app_enroll(a, ev->now, &cause);
+	if (effects & JOURNEY_LOOKUP)
+		out |= app_lookup(a, ev->now, &cause);
+	if (effects & JOURNEY_VERIFY_PIN)
+		out |= app_verify_pin(a, ev->now, &cause);
+	if (effects & JOURNEY_SAVE_CONSENT)
+		out |= app_consent(a, j->consent_index, ev->now, &cause);
+	if (effects & JOURNEY_WITHDRAW_ALL)
+		out |= app_consent(a, -1, ev->now, &cause);
+	if (effects & JOURNEY_SAVE_PROFILE)
+		out |= app_save_profile(a, ev->now, &cause);
+	if (effects & JOURNEY_ERASE)
+		out |= app_erase(a, ev->now, &cause);
+	if (effects & JOURNEY_PRINT)
+		out |= app_print(a, ev->now, &cause);
+	if (effects & JOURNEY_STAFF_PIN)
+		out |= app_staff(a, ev->now, &cause);
+	/* The interface language: a missing locale leaves the last one, and says so. */
+	if ((effects & JOURNEY_LANGUAGE) &&
+	    i18n_use(a->shop->config->languages[j->lang], &cause) != 0)
+		j->message = N_("This language is not installed on this kiosk");
+	if (effects & JOURNEY_WIPE) {
+		j->staff_mode = false;
+		j->admin = false;
+	}
+	/* Reasons are for logs, and may name a field: never shown, always wiped. */
+	if (cause != NULL) {
+		sodium_memzero(cause, strlen(cause));
+		free(cause);
+	}
+	return out;
+}

@@ -1,0 +1,22 @@
+/*
+ * screen_staff_menu — what staff can do here; an admin can also leave the kiosk.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "screens.h"
+
+static void
+screen_staff_menu_build(const struct journey *j, struct view *v)
+{
+	snprintf(v->title, sizeof v->title, "%s", _("Staff"));
+	view_add(v, VIEW_LINK, _("Staff-assisted sign-up"), JOURNEY_EV_JOIN, 0);
+	if (j->admin)
+		view_add(v, VIEW_LINK, _("Leave the kiosk"), JOURNEY_EV_YES, 0);
+	screen_buttons(v, _("Back"), NULL);
+}
+
+const struct screen screen_staff_menu = {
+	.step = JOURNEY_STAFF_MENU,
+	.build = screen_staff_menu_build,
+};

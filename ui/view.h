@@ -1,0 +1,61 @@
+/*
+ * view — what one screen shows, as data: a title, lines of text, and controls, each control
+ * with the event it sends.  A screen (ui/screen_*.c) fills a view from the journey; draw.c lays
+ * it out for the terminal's size, draws it, and remembers where each control landed so that a
+ * click or a touch finds it.  Keyboard focus moves over the controls in order.
+ */
+#ifndef PREFKIOSK_VIEW_H
+#define PREFKIOSK_VIEW_H
+
+#include <stdbool.h>
+
+#include "journey.h"
+
+#define VIEW_MAX_ITEMS	96
+#define VIEW_TEXT_MAX	1024
+
+enum view_kind {
+	VIEW_PARAGRAPH,		/* wrapped text */
+	VIEW_NOTE,		/* a line in the secondary colour */
+	VIEW_CHECK,		/* [x] label — on/off, with the word too */
+	VIEW_RADIO,		/* (o) label */
+	VIEW_FIELD,		/* label: text being typed */
+	VIEW_BUTTON,		/* a touch target at least 3 rows high, in the bottom bar */
+	VIEW_LINK,		/* a one-row control in the body ("edit", "more") */
+	VIEW_QR,		/* the code of the view, as half blocks */
+	VIEW_KEYPAD,		/* the on-screen keypad (digits) */
+	VIEW_KEYBOARD,		/* the on-screen keyboard (letters, digits, @ . - _) */
+};
+
+struct view_item {
+	enum view_kind		 kind;
+	char			 text[VIEW_TEXT_MAX];
+	bool			 on;		/* check, radio */
+	bool			 secret;	/* a field shown as dots */
+	bool			 primary;	/* the main button */
+	bool			 focused_field;	/* the field that receives typing */
+	int			 column;	/* checks and radios: 0 or 1 of a two-column list */
+	enum journey_event_type	 event;		/* what activating it sends */
+	int			 arg;
+};
+
+struct view {
+	char			 title[256];
+	char			 status[256];	/* progress, a step counter: top right */
+	const char		*message;	/* translated; shown above the buttons */
+	char			 code[CODE_LEN + 1];	/* for VIEW_QR */
+	struct view_item	 items[VIEW_MAX_ITEMS + 1];	/* the last: where a full view's
+								 * extra items go, unseen */
+	int			 n;
+};
+
+/* Append an item; returns it (the view has room for VIEW_MAX_ITEMS, more are dropped). */
+struct view_item	*view_add(struct view *, enum view_kind, const char *text,
+			    enum journey_event_type, int arg);
+struct view_item	*view_addf(struct view *, enum view_kind, enum journey_event_type, int arg,
+			    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Can the item take focus (and be activated)? */
+bool	view_focusable(const struct view_item *);
+
+#endif
