@@ -6,31 +6,7 @@
 
 fresh_store
 
-# click_on TEXT: tap the middle of the last place the screen shows TEXT (the buttons are at
-# the bottom, so "Yes" finds the button, not a "Yes" in a text above it).
-click_on() {
-	local line row=0 hit_row=0 hit_col=0 prefix
-	tm_capture
-	while IFS= read -r line; do
-		row=$((row + 1))
-		case "$line" in
-		*"$1"*)
-			prefix=${line%%"$1"*}
-			hit_row=$row
-			hit_col=$(( ${#prefix} + ${#1} / 2 + 1 )) ;;
-		esac
-	done <"$TM_SCREEN"
-	if [ "$hit_row" -eq 0 ]; then
-		tm__diag "click_on: \"$1\" is not on the screen"
-		tm__dump
-		return 1
-	fi
-	tm_click "$hit_col" "$hit_row"
-}
-
-kiosk() {
-	tm_start "$1" "$2" "$PK" --db "$DB" --key-file "$KEY" --config "$CONFIG" run
-}
+. "$(dirname "$0")/kiosk.inc"
 
 kiosk 80 24
 check "the attract screen shows the shop and how to start" -- \
