@@ -84,7 +84,7 @@ build/tests/test_screens: tests/test_screens.c build/tests/helpers.o \
 
 build/bench: tests/bench/bench.c build/libprefkiosk.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< build/libprefkiosk.a $(CORE_LIBS)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< build/libprefkiosk.a $(CORE_LIBS) -lutil
 
 # The journey harness's screen-to-image tool (tests/journey/lib): libc only, built for `make test`.
 build/tests/ansi2pbm: tests/tools/ansi2pbm.c
