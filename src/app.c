@@ -21,7 +21,28 @@
 struct app {
 	struct shop	*shop;
 	struct journey	*journey;
+	char		*art;		/* <assets>/art/attract.txt, when there is one */
 };
+
+#define APP_ART_MAX	4096
+
+/* The attract screen's picture: a text file of the assets, optional. */
+static char *
+app_art(const struct shop *s)
+{
+	char	*path = util_xprintf("%s/art/attract.txt", s->config->assets_dir), *art = NULL;
+	FILE	*f = fopen(path, "r");
+	size_t	 n;
+
+	free(path);
+	if (f == NULL)
+		return NULL;
+	art = util_xmalloc(APP_ART_MAX);
+	n = fread(art, 1, APP_ART_MAX - 1, f);
+	art[n] = '\0';
+	fclose(f);
+	return art;
+}
 
 struct app *
 app_new(struct shop *s, time_t now)
@@ -29,7 +50,9 @@ app_new(struct shop *s, time_t now)
 	struct app	*a = util_xcalloc(1, sizeof *a);
 
 	a->shop = s;
+	a->art = app_art(s);
 	a->journey = journey_new(s, now);
+	a->journey->art = a->art;
 	return a;
 }
 
@@ -39,6 +62,7 @@ app_free(struct app *a)
 	if (a == NULL)
 		return;
 	journey_free(a->journey);
+	free(a->art);
 	free(a);
 }
 
@@ -81,7 +105,15 @@ app_load_rewards(struct app *a, time_t now, char **cause)
 	int		 rc;
 
 	j->rewards.n = 0;
+	j->stamps_every = 0;
 	if ((rc = reward_member_json(a->shop, j->uid, now, true, o, cause)) == 0) {
+		const char *rule;
+		json_t *card;
+		json_object_foreach(json_object_get(o, "stamps"), rule, card) {
+			j->stamps = (long)json_integer_value(json_object_get(card, "stamps"));
+			j->stamps_every = (long)json_integer_value(json_object_get(card, "every"));
+			break;
+		}
 		json_array_foreach(json_object_get(o, "rewards"), i, r) {
 			struct reward_ticket t;
 			if (j->rewards.n == REWARD_MAX_ISSUED)
@@ -180,8 +212,10 @@ app_verify_pin(struct app *a, time_t now, char **cause)
 	case CUSTOMER_PIN_WRONG:
 		return journey_done(j, JOURNEY_VERIFY_PIN, false, N_("Wrong PIN"));
 	case CUSTOMER_PIN_LOCKED:
-		return journey_done(j, JOURNEY_VERIFY_PIN, false,
-		    N_("This member is locked for 15 minutes"));
+		journey_done(j, JOURNEY_VERIFY_PIN, false,
+		    N_("This member is locked for %d minutes"));
+		j->message_arg = a->shop->config->staff_lockout_minutes;
+		return JOURNEY_REDRAW | JOURNEY_BELL;
 	case CUSTOMER_PIN_NONE:
 		return journey_done(j, JOURNEY_VERIFY_PIN, false,
 		    N_("This member has no PIN: please scan your card"));
@@ -274,9 +308,12 @@ app_staff(struct app *a, time_t now, char **cause)
 	rc = staff_verify(a->shop->store, a->shop->vault, j->text[JOURNEY_FIELD_NAME],
 	    j->text[JOURNEY_FIELD_PIN], now, a->shop->config->staff_max_failures,
 	    a->shop->config->staff_lockout_minutes, &role, &until, cause);
-	if (rc == STAFF_LOCKED)
-		return journey_done(j, JOURNEY_STAFF_PIN, false,
-		    N_("This staff account is locked for 15 minutes"));
+	if (rc == STAFF_LOCKED) {
+		journey_done(j, JOURNEY_STAFF_PIN, false,
+		    N_("This staff account is locked for %d minutes"));
+		j->message_arg = a->shop->config->staff_lockout_minutes;
+		return JOURNEY_REDRAW | JOURNEY_BELL;
+	}
 	if (rc != STAFF_OK)
 		return journey_done(j, JOURNEY_STAFF_PIN, false, N_("Wrong name or PIN"));
 	j->staff_mode = true;

@@ -431,6 +431,10 @@ customer_enroll_locked(struct shop *s, struct consent_chain *chain,
 	for (j = 0; j < s->catalog->npurposes; j++) {
 		ev.purpose = (int)j;
 		ev.state = e->consents[j] == CONSENT_GIVEN ? CONSENT_GIVEN : CONSENT_REFUSED;
+		/* The notice shown is the one in the language the question was answered in. */
+		ev.language = e->consent_language[j] > 0 &&
+		    e->consent_language[j] <= s->config->nlanguages ? e->consent_language[j] - 1 :
+		    lang;
 		if (consent_record(s, chain, &ev, cause) != 0)
 			goto out;
 	}

@@ -47,6 +47,9 @@ struct customer_enrolment {
 	struct customer_profile	*profile;
 	char			 pin[CUSTOMER_PIN_MAX + 1];	/* "" when none */
 	enum consent_state	 consents[CUSTOMER_MAX_PURPOSES];	/* GIVEN or REFUSED */
+	signed char		 consent_language[CUSTOMER_MAX_PURPOSES];	/* the language
+						 * index + 1 the purpose was answered in; 0: the
+						 * profile's language */
 	enum consent_method	 method;
 	char			 staff[33];	/* staff name for an assisted sign-up */
 	bool			 incentives[REWARD_MAX_RULES];	/* by reward rule index */

@@ -11,6 +11,7 @@
 
 #include <sodium.h>
 
+#include "i18n.h"
 #include "journey.h"
 #include "util.h"
 
@@ -332,9 +333,10 @@ journey_take(struct journey *j, enum journey_field f, enum contact_field kind, c
 
 	if (contact_normalize(kind, j->text[f], j->shop->config->phone_country, dst, &why) != 0) {
 		j->field = f;
-		j->message = kind == CONTACT_EMAIL ? "Please check the e-mail address" :
-		    kind == CONTACT_PHONE ? "Please check the phone number" :
-		    kind == CONTACT_CARD ? "Please check the card number" : "Please check the name";
+		j->message = kind == CONTACT_EMAIL ? N_("Please check the e-mail address") :
+		    kind == CONTACT_PHONE ? N_("Please check the phone number") :
+		    kind == CONTACT_CARD ? N_("Please check the card number") :
+		    N_("Please check the name");
 		return false;
 	}
 	return true;
@@ -369,6 +371,7 @@ journey_answer(struct journey *j, enum consent_state state)
 	const struct catalog	*cat = journey_catalog(j);
 
 	j->draft->consents[j->consent_index] = state;
+	j->draft->consent_language[j->consent_index] = (signed char)(j->lang + 1);
 	j->answered[j->consent_index] = true;
 	if (j->from_review) {
 		j->from_review = false;
@@ -523,7 +526,7 @@ journey_pin_next_field(struct journey *j, const struct journey_event *ev)
 		j->field = JOURNEY_FIELD_PIN2;
 		return;
 	}
-	j->message = n < 4 ? "A PIN has 4 to 12 digits" : "The two PINs differ";
+	j->message = n < 4 ? N_("A PIN has 4 to 12 digits") : N_("The two PINs differ");
 	if (n >= 4) {
 		sodium_memzero(j->text[JOURNEY_FIELD_PIN2], sizeof j->text[0]);
 		j->field = JOURNEY_FIELD_PIN2;
@@ -770,8 +773,10 @@ static const struct journey_transition journey_table[] = {
 	{ JOURNEY_REWARD, JOURNEY_EV_CHOOSE, journey_reward_index, journey_show_reward,
 	    JOURNEY_STAY, R },
 	{ JOURNEY_REWARD, JOURNEY_EV_NEXT, NULL, NULL, JOURNEY_THANKS, R },
+	{ JOURNEY_REWARD, JOURNEY_EV_BACK, NULL, NULL, JOURNEY_THANKS, R },
 
 	{ JOURNEY_THANKS, JOURNEY_EV_NEXT, NULL, NULL, JOURNEY_ATTRACT, R | JOURNEY_WIPE },
+	{ JOURNEY_THANKS, JOURNEY_EV_BACK, NULL, NULL, JOURNEY_ATTRACT, R | JOURNEY_WIPE },
 
 	/* A returning member. */
 	{ JOURNEY_SIGNIN, JOURNEY_EV_FIELD, NULL, journey_signin_field, JOURNEY_STAY, U },
@@ -820,6 +825,7 @@ static const struct journey_transition journey_table[] = {
 	{ JOURNEY_DELETE, JOURNEY_EV_BACK, NULL, journey_to_member, JOURNEY_STAY, R },
 
 	{ JOURNEY_DELETED, JOURNEY_EV_NEXT, NULL, NULL, JOURNEY_ATTRACT, R | JOURNEY_WIPE },
+	{ JOURNEY_DELETED, JOURNEY_EV_BACK, NULL, NULL, JOURNEY_ATTRACT, R | JOURNEY_WIPE },
 
 	/* The staff gate. */
 	{ JOURNEY_STAFF, JOURNEY_EV_FIELD, NULL, journey_choose_field, JOURNEY_STAY, U },
@@ -871,6 +877,7 @@ void
 journey_reset(struct journey *j, time_t now)
 {
 	const struct shop	*s = j->shop;
+	const char		*art = j->art;
 	int			 lang = j->lang, timeout = j->idle_timeout;
 	int			 warning = j->idle_warning;
 	bool			 staff = j->staff_mode, admin = j->admin;
@@ -878,6 +885,7 @@ journey_reset(struct journey *j, time_t now)
 	customer_enrolment_free(j->draft);
 	sodium_memzero(j, sizeof *j);
 	j->shop = s;
+	j->art = art;
 	j->lang = lang;
 	j->idle_timeout = timeout;
 	j->idle_warning = warning;

@@ -120,11 +120,13 @@ enum journey_field {
 
 struct journey {
 	const struct shop		*shop;
+	const char			*art;		/* the attract screen's picture, or NULL */
 	enum journey_step		 step;
 	int				 lang;		/* config language index */
 	int				 focus;		/* the focused control of the screen */
 	int				 item;		/* first item shown (long lists) */
 	const char			*message;	/* a msgid to show (error, hint), or NULL */
+	int				 message_arg;	/* its %d, when it has one */
 
 	/* The draft of a new member, or the signed-in member's profile. */
 	struct customer_enrolment	*draft;
@@ -143,6 +145,7 @@ struct journey {
 	char				 receipt[CONSENT_ID_LEN + 1];
 	struct reward_list		 rewards;
 	int				 reward_shown;	/* which reward's QR is on screen */
+	long				 stamps, stamps_every;	/* the stamp card, when there is one */
 	bool				 signed_in;
 	bool				 staff_mode;	/* a staff member opened the gate */
 	bool				 admin;

@@ -385,6 +385,16 @@ draw_layout(const struct view *v, int width, struct draw_line *lines)
 			break;
 		}
 		col = 0;
+		if (it->kind == VIEW_ART) {
+			const char *p = it->text, *nl;
+			while (*p != '\0' && n < DRAW_MAX_LINES - 1) {
+				nl = strchr(p, '\n');
+				k = nl != NULL ? (int)(nl - p) : (int)strlen(p);
+				lines[n++] = (struct draw_line){ i, (int)(p - it->text), k, 0, p == it->text };
+				p += k + (nl != NULL);
+			}
+			continue;
+		}
 		m = draw_wrap(it->text, width - 4, starts, lens, 64);
 		for (k = 0; k < m && n < DRAW_MAX_LINES - 1; k++)
 			lines[n++] = (struct draw_line){ i, starts[k], lens[k], 0, k == 0 };
@@ -541,7 +551,7 @@ draw_view(struct draw *d, const struct view *v, int focus, int step, int warning
 		has_kb |= v->items[i].kind == VIEW_KEYBOARD;
 	}
 	top = 2;
-	height = d->rows - 6 - top;		/* rows top .. rows - 7 */
+	height = d->rows - 7 - top;		/* rows top .. rows - 8; two for the message */
 	body_w = d->cols - 4;
 	if (has_qr) {
 		qr_x = d->cols - 35;
@@ -602,8 +612,14 @@ draw_view(struct draw *d, const struct view *v, int focus, int step, int warning
 	}
 
 	if (v->message != NULL) {
+		int starts[2], lens[2], k, m = draw_wrap(v->message, d->cols - 6, starts, lens, 2);
+		char part[sizeof v->message_text];
 		attrset(draw_attr(d, DRAW_PAIR_MESSAGE) | A_BOLD);
-		draw_text(d->rows - 5, 2, v->message, d->cols - 4);
+		for (k = 0; k < m; k++) {
+			snprintf(part, sizeof part, "%.*s", lens[k], v->message + starts[k]);
+			mvhline(d->rows - 6 + k + (m == 1), 2, ' ', d->cols - 4);
+			draw_text(d->rows - 6 + k + (m == 1), 3, part, d->cols - 6);
+		}
 	}
 	draw_buttons(d, v, focused);
 	attrset(draw_attr(d, DRAW_PAIR_NOTE));

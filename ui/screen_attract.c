@@ -31,6 +31,8 @@ screen_attract_build(const struct journey *j, struct view *v)
 	snprintf(v->title, sizeof v->title, "%s", c->store_name);
 	view_add(v, VIEW_BUTTON, _("Touch the screen or press any key to start"),
 	    JOURNEY_EV_START, 0)->primary = true;
+	if (j->art != NULL)
+		view_add(v, VIEW_ART, j->art, JOURNEY_EV_NONE, 0);
 	view_add(v, VIEW_PARAGRAPH, _("Tell us what you like, choose how we may contact you, "
 	    "and get a reward. You stay in control of your data."), JOURNEY_EV_NONE, 0);
 	view_add(v, VIEW_NOTE, _("Choose your language"), JOURNEY_EV_NONE, 0);

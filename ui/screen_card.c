@@ -14,7 +14,7 @@ screen_card_build(const struct journey *j, struct view *v)
 	screen_field(j, v, JOURNEY_FIELD_CARD, _("Card number"), false);
 	view_add(v, VIEW_LINK, _("I have no card: give me a new number"), JOURNEY_EV_CHOOSE, 0);
 	view_add(v, VIEW_KEYPAD, "", JOURNEY_EV_NONE, 0);
-	v->message = j->message != NULL ? _(j->message) : NULL;
+	screen_message(j, v);
 	screen_buttons(v, _("Back"), _("Next"));
 }
 

@@ -20,7 +20,7 @@ screen_contact_build(const struct journey *j, struct view *v)
 	screen_field(j, v, JOURNEY_FIELD_NAME, _("Name (optional)"), false);
 	view_add(v, j->field == JOURNEY_FIELD_PHONE ? VIEW_KEYPAD : VIEW_KEYBOARD, "",
 	    JOURNEY_EV_NONE, 0);
-	v->message = j->message != NULL ? _(j->message) : NULL;
+	screen_message(j, v);
 	screen_buttons(v, _("Back"), _("Next"));
 }
 

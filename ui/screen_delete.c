@@ -17,7 +17,7 @@ screen_delete_build(const struct journey *j, struct view *v)
 	    "without your name or contact details, because the law asks us to prove them."),
 	    JOURNEY_EV_NONE, 0);
 	view_add(v, VIEW_PARAGRAPH, _("This cannot be undone."), JOURNEY_EV_NONE, 0);
-	v->message = j->message != NULL ? _(j->message) : NULL;
+	screen_message(j, v);
 	view_add(v, VIEW_BUTTON, _("No, keep my data"), JOURNEY_EV_NO, 0);
 	view_add(v, VIEW_BUTTON, _("Yes, delete everything"), JOURNEY_EV_YES, 0);
 }

@@ -15,7 +15,7 @@ screen_member_build(const struct journey *j, struct view *v)
 		snprintf(v->title, sizeof v->title, _("Welcome back, %s"), p->name);
 	else
 		snprintf(v->title, sizeof v->title, "%s", _("Welcome back"));
-	v->message = j->message != NULL ? _(j->message) : NULL;
+	screen_message(j, v);
 	view_addf(v, VIEW_LINK, JOURNEY_EV_CHOOSE, 0, "%s (%zu)", _("My rewards"), j->rewards.n);
 	view_add(v, VIEW_LINK, _("My interests"), JOURNEY_EV_CHOOSE, 1);
 	view_add(v, VIEW_LINK, _("My consents"), JOURNEY_EV_CHOOSE, 2);

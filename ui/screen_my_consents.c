@@ -18,7 +18,7 @@ screen_my_consents_build(const struct journey *j, struct view *v)
 		    (int)i)->on = j->draft->consents[i] == CONSENT_GIVEN;
 	if (j->receipt[0] != '\0')
 		view_addf(v, VIEW_NOTE, JOURNEY_EV_NONE, 0, _("Consent receipt: %s"), j->receipt);
-	v->message = j->message != NULL ? _(j->message) : NULL;
+	screen_message(j, v);
 	view_add(v, VIEW_BUTTON, _("Back"), JOURNEY_EV_BACK, 0);
 	view_add(v, VIEW_BUTTON, _("Withdraw all"), JOURNEY_EV_NO, 0);
 }

@@ -16,7 +16,7 @@ screen_pin_build(const struct journey *j, struct view *v)
 	screen_field(j, v, JOURNEY_FIELD_PIN2, _("The same PIN again"), true);
 	view_add(v, VIEW_LINK, _("No PIN: my card is enough"), JOURNEY_EV_NO, 0);
 	view_add(v, VIEW_KEYPAD, "", JOURNEY_EV_NONE, 0);
-	v->message = j->message != NULL ? _(j->message) : NULL;
+	screen_message(j, v);
 	screen_buttons(v, _("Back"), _("Done"));
 }
 

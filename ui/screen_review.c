@@ -38,7 +38,7 @@ screen_review_build(const struct journey *j, struct view *v)
 		view_addf(v, VIEW_LINK, JOURNEY_EV_EDIT, 100 + (int)i, "%s: %s",
 		    screen_text(j, &cat->purposes[i].title),
 		    j->draft->consents[i] == CONSENT_GIVEN ? _("Yes") : _("No"));
-	v->message = j->message != NULL ? _(j->message) : NULL;
+	screen_message(j, v);
 	screen_buttons(v, _("Back"), _("Next"));
 }
 

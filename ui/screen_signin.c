@@ -15,7 +15,7 @@ screen_signin_build(const struct journey *j, struct view *v)
 	screen_field(j, v, JOURNEY_FIELD_CARD, _("Card number"), false);
 	screen_field(j, v, JOURNEY_FIELD_PHONE, _("Phone number"), false);
 	view_add(v, VIEW_KEYPAD, "", JOURNEY_EV_NONE, 0);
-	v->message = j->message != NULL ? _(j->message) : NULL;
+	screen_message(j, v);
 	screen_buttons(v, _("Back"), _("Sign in"));
 }
 

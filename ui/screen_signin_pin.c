@@ -12,7 +12,7 @@ screen_signin_pin_build(const struct journey *j, struct view *v)
 	snprintf(v->title, sizeof v->title, "%s", _("Enter your PIN"));
 	screen_field(j, v, JOURNEY_FIELD_PIN, _("PIN"), true);
 	view_add(v, VIEW_KEYPAD, "", JOURNEY_EV_NONE, 0);
-	v->message = j->message != NULL ? _(j->message) : NULL;
+	screen_message(j, v);
 	screen_buttons(v, _("Back"), _("Sign in"));
 }
 

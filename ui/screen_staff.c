@@ -14,7 +14,7 @@ screen_staff_build(const struct journey *j, struct view *v)
 	screen_field(j, v, JOURNEY_FIELD_PIN, _("PIN"), true);
 	view_add(v, j->field == JOURNEY_FIELD_PIN ? VIEW_KEYPAD : VIEW_KEYBOARD, "",
 	    JOURNEY_EV_NONE, 0);
-	v->message = j->message != NULL ? _(j->message) : NULL;
+	screen_message(j, v);
 	screen_buttons(v, _("Back"), _("Next"));
 }
 

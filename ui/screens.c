@@ -48,6 +48,24 @@ screen_text(const struct journey *j, const struct catalog_text *t)
 	return catalog_text_get(t, j->lang);
 }
 
+/* The journey's message, translated, with its number where it has one. */
+void
+screen_message(const struct journey *j, struct view *v)
+{
+	const char	*t, *d;
+
+	if (j->message == NULL)
+		return;
+	/* A message has at most one number, "%d": put it in without a format from a catalogue. */
+	t = _(j->message);
+	if ((d = strstr(t, "%d")) != NULL)
+		snprintf(v->message_text, sizeof v->message_text, "%.*s%d%s", (int)(d - t), t,
+		    j->message_arg, d + 2);
+	else
+		snprintf(v->message_text, sizeof v->message_text, "%s", t);
+	v->message = v->message_text;
+}
+
 /* Back on the left, the next step on the right; either may be NULL. */
 void
 screen_buttons(struct view *v, const char *back, const char *next)

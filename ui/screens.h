@@ -21,6 +21,7 @@ const struct screen	*screen_for(enum journey_step);
 /* Shared pieces. */
 const char	*screen_text(const struct journey *, const struct catalog_text *);
 void		 screen_buttons(struct view *, const char *back, const char *next);
+void		 screen_message(const struct journey *, struct view *);
 void		 screen_field(const struct journey *, struct view *, enum journey_field,
 		    const char *label, bool secret);
 void		 screen_reward(const struct journey *, struct view *, size_t which);

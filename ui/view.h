@@ -16,6 +16,7 @@
 
 enum view_kind {
 	VIEW_PARAGRAPH,		/* wrapped text */
+	VIEW_ART,		/* lines as they are (a picture from the assets) */
 	VIEW_NOTE,		/* a line in the secondary colour */
 	VIEW_CHECK,		/* [x] label — on/off, with the word too */
 	VIEW_RADIO,		/* (o) label */
@@ -43,6 +44,7 @@ struct view {
 	char			 title[256];
 	char			 status[256];	/* progress, a step counter: top right */
 	const char		*message;	/* translated; shown above the buttons */
+	char			 message_text[512];	/* where a formatted message is kept */
 	char			 code[CODE_LEN + 1];	/* for VIEW_QR */
 	struct view_item	 items[VIEW_MAX_ITEMS + 1];	/* the last: where a full view's
 								 * extra items go, unseen */

@@ -20,9 +20,10 @@
  * default foreground is taken as dark and the default background as light; -d says the
  * opposite (light text on a dark terminal).
  *
- * Rows and columns count from 0.  A crop (-r -c -h -w, by default the whole capture) may reach
- * past the end of a line: tmux trims trailing blanks, and those cells are drawn as blanks in
- * the default background.  -a crops to the largest cluster of half-block cells instead (cells
+ * Rows and columns count from 0.  A crop (-r -c -h -w) is by default the whole capture: every
+ * line, as wide as the longest.  It may reach past the end of a line: tmux leaves out the
+ * blanks at the end of a row (with -N, only those the program never wrote), and they are drawn
+ * as blanks in the default background.  -a crops to the largest cluster of half-block cells instead (cells
  * at most one blank cell apart belong together: a QR symbol's timing patterns keep all of it in
  * one cluster, and the text around it has no half blocks), so a test can find the QR wherever
  * the screen shows it.  QUIET modules of light quiet zone are added on every side: 4 with -a,
@@ -709,17 +710,18 @@ ansi2pbm_read(FILE *in, size_t *len, struct ansi2pbm_screen *s)
 		if (*len > (size_t)ANSI2PBM_MAX_INPUT) {
 			snprintf(s->errmsg, sizeof s->errmsg, "more than %ld bytes of capture",
 			    ANSI2PBM_MAX_INPUT);
-			free(buf);
-			return NULL;
+			goto fail;
 		}
 	}
 	if (ferror(in)) {
 		snprintf(s->errmsg, sizeof s->errmsg, "cannot read the capture: %s",
 		    strerror(errno));
-		free(buf);
-		return NULL;
+		goto fail;
 	}
 	return buf;
+fail:
+	free(buf);
+	return NULL;
 }
 
 /* Free the rows; accepts a screen that read nothing. */
@@ -750,6 +752,7 @@ ansi2pbm_number(const char *arg, long min, long max, long *out)
 	return 0;
 }
 
+/* The one line a usage error prints. */
 static void
 ansi2pbm_usage(void)
 {
@@ -757,6 +760,7 @@ ansi2pbm_usage(void)
 	    " -w COLS] <capture >image.pbm\n", stderr);
 }
 
+/* Options, then read, parse, crop and draw: exit 0, 1 for the capture's fault, 2 for ours. */
 int
 main(int argc, char **argv)
 {
@@ -812,19 +816,20 @@ main(int argc, char **argv)
 		goto out;
 	}
 
+	/* From here on, a failure is the capture's: exit 1 with the reason. */
 	rc = 1;
 	input = ansi2pbm_read(stdin, &len, &screen);
 	if (input == NULL)
-		goto fail;
+		goto out;
 	if (len == 0) {
 		snprintf(screen.errmsg, sizeof screen.errmsg, "the capture is empty");
-		goto fail;
+		goto out;
 	}
 	if (ansi2pbm_parse(&screen, input, len) == -1)
-		goto fail;
+		goto out;
 	if (autocrop) {
 		if (ansi2pbm_autocrop(&screen, &crop) == -1)
-			goto fail;
+			goto out;
 		if (crop.quiet < 0)
 			crop.quiet = ANSI2PBM_AUTO_QUIET;
 	} else {
@@ -838,16 +843,15 @@ main(int argc, char **argv)
 		if (crop.rows <= 0 || crop.cols <= 0) {
 			snprintf(screen.errmsg, sizeof screen.errmsg, "the crop starts beyond the "
 			    "capture's %zu rows of %zu cells", screen.nrows, screen.width);
-			goto fail;
+			goto out;
 		}
 	}
 	if (ansi2pbm_write(&screen, &crop, scale, stdout) == -1)
-		goto fail;
+		goto out;
 	rc = 0;
-	goto out;
-fail:
-	fprintf(stderr, "ansi2pbm: %s\n", screen.errmsg);
 out:
+	if (rc == 1)
+		fprintf(stderr, "ansi2pbm: %s\n", screen.errmsg);
 	free(input);
 	ansi2pbm_screen_clear(&screen);
 	return rc;
