@@ -287,7 +287,12 @@ app_print(struct app *a, time_t now, char **cause)
 	struct escpos_buf	 b = { NULL, 0, 0 };
 	int			 rc = -1;
 
-	if ((size_t)j->reward_shown < j->rewards.n &&
+	if (j->step == JOURNEY_MY_DATA) {
+		slip_member(a->shop, j->draft->profile, j->draft->consents, j->rewards.n, j->lang,
+		    &b);
+		rc = slip_print(a->shop, &b, cause);
+		sodium_memzero(b.data, b.len);
+	} else if ((size_t)j->reward_shown < j->rewards.n &&
 	    slip_build(a->shop, j->rewards.v[j->reward_shown].code, now, &t, &b, cause) == 0 &&
 	    t.status == REWARD_VALID)
 		rc = slip_print(a->shop, &b, cause);

@@ -306,6 +306,22 @@ escpos_receipt(const struct escpos_receipt *r, enum escpos_qr_mode mode, int mod
 	return 0;
 }
 
+void
+escpos_document(const char *title, const char *const *lines, size_t n, struct escpos_buf *out)
+{
+	static const unsigned char left[] = { ESCPOS_ESC, 'a', 0 };
+	size_t	i;
+
+	escpos_put(out, escpos_init, sizeof escpos_init);
+	escpos_put(out, escpos_bold_on, sizeof escpos_bold_on);
+	escpos_line(out, "", title);
+	escpos_put(out, escpos_bold_off, sizeof escpos_bold_off);
+	escpos_put(out, left, sizeof left);
+	for (i = 0; i < n; i++)
+		escpos_line(out, "", lines[i]);
+	escpos_put(out, escpos_feed_cut, sizeof escpos_feed_cut);
+}
+
 /*
  * The length of the command starting at p (len bytes remain), so that a parser steps over a
  * bitmap or a payload whole instead of reading commands inside it.  Text bytes and commands

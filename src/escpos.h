@@ -57,6 +57,11 @@ enum escpos_qr_mode {
 int	escpos_receipt(const struct escpos_receipt *, enum escpos_qr_mode mode, int module_size,
 	    struct escpos_buf *out, char **cause);
 
+/* Append a plain document: a centred, emphasised title, then lines left-aligned, then a cut.
+ * Texts are sanitised like a receipt's (a member's data printed at their request). */
+void	escpos_document(const char *title, const char *const *lines, size_t n,
+	    struct escpos_buf *out);
+
 /*
  * The payload of the first QR store command (GS ( k, cn 49, fn 80) in a stream, copied with a
  * NUL into payload[size].  Its length, or -1 when there is none, it is cut short, or it does

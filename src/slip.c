@@ -7,8 +7,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <stdlib.h>
+
+#include <sodium.h>
+
 #include "consent.h"
 #include "customer.h"
+#include "i18n.h"
 #include "printer.h"
 #include "slip.h"
 #include "util.h"
@@ -125,6 +130,54 @@ out:
 	customer_profile_free(p);
 	free(footer);
 	return rc;
+}
+
+size_t
+slip_member_lines(const struct shop *s, const struct customer_profile *p,
+    const enum consent_state *consents, size_t rewards, int lang, char lines[][SLIP_LINE_MAX])
+{
+	const struct catalog	*cat = s->catalog;
+	size_t			 n = 0, i;
+
+#define SLIP_LINE(...)	snprintf(lines[n++], SLIP_LINE_MAX, __VA_ARGS__)
+	if (p->name[0] != '\0')
+		SLIP_LINE("%s: %s", _("Name"), p->name);
+	if (p->email[0] != '\0')
+		SLIP_LINE("%s: %s", _("E-mail address"), p->email);
+	if (p->phone[0] != '\0')
+		SLIP_LINE("%s: %s", _("Phone number"), p->phone);
+	SLIP_LINE("%s: %s", _("Card number"), p->card);
+	SLIP_LINE("%s: %s", _("PIN"), p->pin_hash[0] != '\0' ?
+	    _("set (stored only as a hash)") : _("none"));
+	for (i = 0; i < cat->ninterests && i < CUSTOMER_MAX_INTERESTS; i++)
+		if (p->interests[i])
+			SLIP_LINE("%s: %s", _("Interest"),
+			    catalog_text_get(&cat->interests[i].title, lang));
+	for (i = 0; i < cat->nchannels && i < CUSTOMER_MAX_CHANNELS; i++)
+		if (p->channels[i] != CUSTOMER_NO_CHANNEL)
+			SLIP_LINE("%s: %s", _("Channel"),
+			    catalog_text_get(&cat->channels[i].title, lang));
+	for (i = 0; i < cat->npurposes && i < CUSTOMER_MAX_PURPOSES; i++)
+		SLIP_LINE("%s: %s", catalog_text_get(&cat->purposes[i].title, lang),
+		    consents[i] == CONSENT_GIVEN ? _("On") : _("Off"));
+	SLIP_LINE("%s: %zu", _("Rewards to redeem"), rewards);
+#undef SLIP_LINE
+	return n;
+}
+
+void
+slip_member(const struct shop *s, const struct customer_profile *p,
+    const enum consent_state *consents, size_t rewards, int lang, struct escpos_buf *out)
+{
+	char		(*lines)[SLIP_LINE_MAX] = util_xcalloc(SLIP_MAX_LINES, SLIP_LINE_MAX);
+	const char	*ptrs[SLIP_MAX_LINES];
+	size_t		 n = slip_member_lines(s, p, consents, rewards, lang, lines), i;
+
+	for (i = 0; i < n; i++)
+		ptrs[i] = lines[i];
+	escpos_document(_("My data"), ptrs, n, out);
+	sodium_memzero(lines, SLIP_MAX_LINES * SLIP_LINE_MAX);
+	free(lines);
 }
 
 int

@@ -12,6 +12,7 @@
 
 #include <time.h>
 
+#include "customer.h"
 #include "escpos.h"
 #include "reward.h"
 #include "shop.h"
@@ -23,6 +24,19 @@
  */
 int	slip_build(struct shop *, const char *code, time_t now, struct reward_ticket *t,
 	    struct escpos_buf *out, char **cause);
+
+#define SLIP_LINE_MAX	320
+#define SLIP_MAX_LINES	(8 + CUSTOMER_MAX_INTERESTS + CUSTOMER_MAX_CHANNELS + CUSTOMER_MAX_PURPOSES)
+
+/* What is held about a member, one "label: value" line each, in language lang: the same lines
+ * on the "my data" screen and on its printout.  Returns the number of lines. */
+size_t	slip_member_lines(const struct shop *, const struct customer_profile *,
+	    const enum consent_state *consents, size_t rewards, int lang,
+	    char lines[][SLIP_LINE_MAX]);
+
+/* A member's data as a printed document, in language lang. */
+void	slip_member(const struct shop *, const struct customer_profile *,
+	    const enum consent_state *consents, size_t rewards, int lang, struct escpos_buf *out);
 
 /* Send bytes to the configured printer.  -1 with *cause (no printer, offline, failed); the
  * reward is unchanged either way and can be printed again. */

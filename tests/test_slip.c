@@ -116,3 +116,25 @@ Test(slip, printing_without_a_printer_gives_a_reason)
 	cr_assert_not_null(strstr(cause, "no printer is configured"));
 	free(cause);
 }
+
+Test(slip, a_members_data_prints_as_on_the_screen)
+{
+	struct customer_profile	*p = NULL;
+	struct escpos_buf	 b = { NULL, 0, 0 };
+	enum consent_state	 consents[CUSTOMER_MAX_PURPOSES] = { CONSENT_GIVEN };
+	char			 code[CODE_LEN + 1], receipt[CONSENT_ID_LEN + 1], *cause = NULL;
+	char			 uid[CUSTOMER_UID_LEN + 1];
+
+	enroll("{\"language\":\"en\",\"email\":\"ina@example.org\",\"channels\":[\"email\"],"
+	    "\"interests\":[\"tea\"]}", code, receipt);
+	cr_assert_eq(customer_find(s, CONTACT_EMAIL, "ina@example.org", uid, &cause), CUSTOMER_OK);
+	cr_assert_eq(customer_load(s, uid, &p, &cause), CUSTOMER_OK, "%s", cause);
+	slip_member(s, p, consents, 1, 0, &b);
+	cr_assert(has(&b, "My data"));
+	cr_assert(has(&b, "E-mail address: ina@example.org"));
+	cr_assert(has(&b, "Interest: Loose-leaf tea"));
+	cr_assert(has(&b, "Personalised offers: On"));
+	cr_assert(has(&b, "Rewards to redeem: 1"));
+	customer_profile_free(p);
+	escpos_buf_clear(&b);
+}
