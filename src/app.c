@@ -80,7 +80,7 @@ app_shop(const struct app *a)
 
 /* The member's current consents into the draft, as the screens show them. */
 static int
-app_load_consents(struct app *a, char **cause)
+app_load_consents(struct app *a, time_t now, char **cause)
 {
 	struct journey		*j = a->journey;
 	struct consent_current	 cur;
@@ -89,7 +89,7 @@ app_load_consents(struct app *a, char **cause)
 	for (i = 0; i < a->shop->catalog->npurposes; i++) {
 		if (consent_current(a->shop, j->uid, (int)i, &cur, cause) != 0)
 			return -1;
-		j->draft->consents[i] = consent_is_current(a->shop, &cur, (int)i, time(NULL)) ?
+		j->draft->consents[i] = consent_is_current(a->shop, &cur, (int)i, now) ?
 		    CONSENT_GIVEN : cur.state == CONSENT_GIVEN ? CONSENT_EXPIRED : cur.state;
 	}
 	return 0;
@@ -142,7 +142,8 @@ app_load_member(struct app *a, time_t now, char **cause)
 		return -1;
 	customer_profile_free(j->draft->profile);
 	j->draft->profile = p;
-	return app_load_consents(a, cause) == 0 && app_load_rewards(a, now, cause) == 0 ? 0 : -1;
+	return app_load_consents(a, now, cause) == 0 && app_load_rewards(a, now, cause) == 0 ?
+	    0 : -1;
 }
 
 static unsigned
@@ -326,45 +327,77 @@ app_staff(struct app *a, time_t now, char **cause)
 	return journey_done(j, JOURNEY_STAFF_PIN, true, NULL);
 }
 
+static unsigned
+app_save_consent(struct app *a, time_t now, char **cause)
+{
+	return app_consent(a, a->journey->consent_index, now, cause);
+}
+
+static unsigned
+app_withdraw_all(struct app *a, time_t now, char **cause)
+{
+	return app_consent(a, -1, now, cause);
+}
+
+/* The effects that touch the store, in the order they are performed. */
+static const struct {
+	unsigned	  effect;
+	unsigned	(*perform)(struct app *, time_t, char **);
+} app_effects[] = {
+	{ JOURNEY_ENROLL, app_enroll },
+	{ JOURNEY_LOOKUP, app_lookup },
+	{ JOURNEY_VERIFY_PIN, app_verify_pin },
+	{ JOURNEY_SAVE_CONSENT, app_save_consent },
+	{ JOURNEY_WITHDRAW_ALL, app_withdraw_all },
+	{ JOURNEY_SAVE_PROFILE, app_save_profile },
+	{ JOURNEY_ERASE, app_erase },
+	{ JOURNEY_PRINT, app_print },
+	{ JOURNEY_STAFF_PIN, app_staff },
+};
+
+/* Reasons are for logs, and may name a field: never shown, always wiped. */
+static void
+app_forget(char **cause)
+{
+	if (*cause == NULL)
+		return;
+	sodium_memzero(*cause, strlen(*cause));
+	free(*cause);
+	*cause = NULL;
+}
+
 unsigned
 app_handle(struct app *a, const struct journey_event *ev)
 {
 	struct journey	*j = a->journey;
 	unsigned	 effects = journey_handle(j, ev), out;
 	char		*cause = NULL;
+	size_t		 i;
 
 	out = effects & (JOURNEY_REDRAW | JOURNEY_UPDATE | JOURNEY_BELL | JOURNEY_QUIT |
 	    JOURNEY_LANGUAGE);
-	if (effects & JOURNEY_ENROLL)
-		out |= app_enroll(a, ev->now, &cause);
-	if (effects & JOURNEY_LOOKUP)
-		out |= app_lookup(a, ev->now, &cause);
-	if (effects & JOURNEY_VERIFY_PIN)
-		out |= app_verify_pin(a, ev->now, &cause);
-	if (effects & JOURNEY_SAVE_CONSENT)
-		out |= app_consent(a, j->consent_index, ev->now, &cause);
-	if (effects & JOURNEY_WITHDRAW_ALL)
-		out |= app_consent(a, -1, ev->now, &cause);
-	if (effects & JOURNEY_SAVE_PROFILE)
-		out |= app_save_profile(a, ev->now, &cause);
-	if (effects & JOURNEY_ERASE)
-		out |= app_erase(a, ev->now, &cause);
-	if (effects & JOURNEY_PRINT)
-		out |= app_print(a, ev->now, &cause);
-	if (effects & JOURNEY_STAFF_PIN)
-		out |= app_staff(a, ev->now, &cause);
+	for (i = 0; i < sizeof app_effects / sizeof app_effects[0]; i++)
+		if (effects & app_effects[i].effect) {
+			out |= app_effects[i].perform(a, ev->now, &cause);
+			app_forget(&cause);
+		}
 	/* The interface language: a missing locale leaves the last one, and says so. */
 	if ((effects & JOURNEY_LANGUAGE) &&
 	    i18n_use(a->shop->config->languages[j->lang], &cause) != 0)
 		j->message = N_("This language is not installed on this kiosk");
+	app_forget(&cause);
+	/* The next customer starts afresh: no staff rights, the first language. */
 	if (effects & JOURNEY_WIPE) {
 		j->staff_mode = false;
 		j->admin = false;
+		if (j->lang != 0) {
+			j->lang = 0;
+			util_copy(j->draft->profile->language, sizeof j->draft->profile->language,
+			    a->shop->config->languages[0]);
+			if (i18n_use(a->shop->config->languages[0], &cause) == 0)
+				out |= JOURNEY_REDRAW;
+		}
 	}
-	/* Reasons are for logs, and may name a field: never shown, always wiped. */
-	if (cause != NULL) {
-		sodium_memzero(cause, strlen(cause));
-		free(cause);
-	}
+	app_forget(&cause);
 	return out;
 }
