@@ -13,6 +13,7 @@
 #include <sodium.h>
 
 #include "admin.h"
+#include "audit.h"
 #include "consent.h"
 #include "customer.h"
 #include "util.h"
@@ -117,7 +118,8 @@ admin_verify(struct shop *s, void (*report)(const char *, void *), void *arg, js
 		why = NULL;
 	}
 	sqlite3_finalize(stmt);
-	if ((n = consent_verify(s, admin_report_add, &r, cause)) < 0)
+	if ((n = consent_verify(s, admin_report_add, &r, cause)) < 0 ||
+	    (n = audit_verify(s, admin_report_add, &r, cause)) < 0)
 		goto fail;
 	if (sqlite3_prepare_v2(store_db(s->store), "SELECT count(*) FROM consent_records", -1,
 	    &stmt, NULL) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW)

@@ -13,6 +13,7 @@
 #include <sodium.h>
 
 #include "app.h"
+#include "audit.h"
 #include "i18n.h"
 #include "slip.h"
 #include "staff.h"
@@ -153,7 +154,11 @@ app_enroll(struct app *a, time_t now, char **cause)
 	int		 rc;
 
 	j->draft->method = j->staff_mode ? CONSENT_ASSISTED : CONSENT_KIOSK;
+	util_copy(j->draft->staff, sizeof j->draft->staff, j->staff_mode ? j->staff : "");
 	rc = customer_enroll(a->shop, j->draft, now, j->uid, j->receipt, cause);
+	if (rc == CUSTOMER_OK && j->staff_mode &&
+	    audit_record(a->shop, now, j->staff, "assisted_sign_up", j->uid, cause) != 0)
+		rc = CUSTOMER_ERROR;
 	if (rc == CUSTOMER_INVALID)
 		return journey_done(j, JOURNEY_ENROLL, false, N_("This card, phone number or "
 		    "e-mail address belongs to a member already: please change it or sign in"));
@@ -314,6 +319,11 @@ app_staff(struct app *a, time_t now, char **cause)
 	rc = staff_verify(a->shop->store, a->shop->vault, j->text[JOURNEY_FIELD_NAME],
 	    j->text[JOURNEY_FIELD_PIN], now, a->shop->config->staff_max_failures,
 	    a->shop->config->staff_lockout_minutes, &role, &until, cause);
+	if ((rc == STAFF_OK || rc == STAFF_WRONG_PIN || rc == STAFF_LOCKED) &&
+	    audit_record(a->shop, now, j->text[JOURNEY_FIELD_NAME], rc == STAFF_OK ? "sign_in" :
+	    "wrong_pin", "kiosk", cause) != 0)
+		return journey_done(j, JOURNEY_STAFF_PIN, false,
+		    N_("Sorry, something went wrong. Please ask a member of staff."));
 	if (rc == STAFF_LOCKED) {
 		journey_done(j, JOURNEY_STAFF_PIN, false,
 		    N_("This staff account is locked for %d minutes"));
@@ -324,6 +334,7 @@ app_staff(struct app *a, time_t now, char **cause)
 		return journey_done(j, JOURNEY_STAFF_PIN, false, N_("Wrong name or PIN"));
 	j->staff_mode = true;
 	j->admin = role == STAFF_ROLE_ADMIN;
+	util_copy(j->staff, sizeof j->staff, j->text[JOURNEY_FIELD_NAME]);
 	return journey_done(j, JOURNEY_STAFF_PIN, true, NULL);
 }
 
@@ -381,6 +392,10 @@ app_handle(struct app *a, const struct journey_event *ev)
 			out |= app_effects[i].perform(a, ev->now, &cause);
 			app_forget(&cause);
 		}
+	if ((effects & JOURNEY_QUIT) &&
+	    audit_record(a->shop, ev->now, j->staff, "leave_kiosk", "kiosk", &cause) != 0)
+		out &= ~(unsigned)JOURNEY_QUIT;		/* unrecorded, so not done */
+	app_forget(&cause);
 	/* The interface language: a missing locale leaves the last one, and says so. */
 	if ((effects & JOURNEY_LANGUAGE) &&
 	    i18n_use(a->shop->config->languages[j->lang], &cause) != 0)
@@ -390,6 +405,7 @@ app_handle(struct app *a, const struct journey_event *ev)
 	if (effects & JOURNEY_WIPE) {
 		j->staff_mode = false;
 		j->admin = false;
+		sodium_memzero(j->staff, sizeof j->staff);
 		if (j->lang != 0) {
 			j->lang = 0;
 			util_copy(j->draft->profile->language, sizeof j->draft->profile->language,

@@ -19,6 +19,7 @@
 #include <sodium.h>
 
 #include "admin.h"
+#include "audit.h"
 #include "cli.h"
 #include "customer.h"
 #include "export.h"
@@ -72,6 +73,17 @@ cli_cause(struct cli *c, int code, char *cause)
 	cli_error(c, code, "%s", cause != NULL ? cause : "failed");
 	free(cause);
 	return code;
+}
+
+/* Record a staff or admin action in the audit chain; a failure is said, and is exit 1. */
+static int
+cli_audit(struct cli *c, const char *staff, const char *action, const char *target)
+{
+	char	*cause = NULL;
+
+	if (audit_record(c->shop, c->now, staff, action, target, &cause) != 0)
+		return cli_cause(c, CLI_EXIT_RUNTIME, cause);
+	return CLI_EXIT_OK;
 }
 
 /* A customer_result as an exit code. */
@@ -158,6 +170,9 @@ cli_enroll_doc(struct cli *c, json_t *doc, json_t **result, char **cause)
 	rc = customer_enrolment_from_json(c->shop, doc, false, e, cause);
 	if (rc == CUSTOMER_OK)
 		rc = customer_enroll(c->shop, e, c->now, uid, receipt, cause);
+	if (rc == CUSTOMER_OK && e->method == CONSENT_ASSISTED &&
+	    audit_record(c->shop, c->now, e->staff, "assisted_sign_up", uid, cause) != 0)
+		rc = CUSTOMER_ERROR;
 	if (rc == CUSTOMER_OK)
 		*result = json_pack("{s:s, s:s, s:s, s:o}", "customer", uid, "card",
 		    e->profile->card, "receipt", receipt, "rewards", reward_list_json(c->shop,
@@ -459,6 +474,8 @@ cli_consent(struct cli *c, int argc, char **argv)
 	    c->now, receipt, &cause);
 	if (rc != CUSTOMER_OK)
 		return cli_cause(c, cli_customer_exit(rc), cause);
+	if ((rc = cli_audit(c, cc.staff, "consent_on_request", uid)) != CLI_EXIT_OK)
+		return rc;
 	if ((m = customer_export(c->shop, uid, c->now, &result, &cause)) == NULL)
 		return cli_cause(c, cli_customer_exit(result), cause);
 	result = cli_json(c, json_pack("{s:s, s:s, s:O}", "customer", uid, "receipt", receipt,
@@ -521,10 +538,16 @@ cli_export(struct cli *c, int argc, char **argv)
 			return cli_error(c, CLI_EXIT_NOT_FOUND, "no member %s", who);
 		if ((m = customer_export(c->shop, who, c->now, &result, &cause)) == NULL)
 			return cli_cause(c, cli_customer_exit(result), cause);
+		if ((rc = cli_audit(c, NULL, "export", who)) != CLI_EXIT_OK) {
+			json_decref(m);
+			return rc;
+		}
 		return cli_json(c, m, JSON_INDENT(2));
 	}
 	if (ce.format == EXPORT_JSON)
 		return cli_error(c, CLI_EXIT_USAGE, "--all is exported as jsonl or csv");
+	if ((rc = cli_audit(c, NULL, "export_all", NULL)) != CLI_EXIT_OK)
+		return rc;
 	n = export_all(c->shop, ce.format < 0 ? EXPORT_JSONL : (enum export_format)ce.format,
 	    c->out, c->now, &damaged, &cause);
 	if (n < 0)
@@ -550,6 +573,8 @@ cli_erase(struct cli *c, int argc, char **argv)
 		return rc;
 	if ((rc = customer_erase(c->shop, uid, CONSENT_REQUEST, c->now, &cause)) != CUSTOMER_OK)
 		return cli_cause(c, cli_customer_exit(rc), cause);
+	if ((rc = cli_audit(c, NULL, "erase_on_request", uid)) != CLI_EXIT_OK)
+		return rc;
 	return cli_json(c, json_pack("{s:s, s:b}", "customer", uid, "erased", 1), JSON_COMPACT);
 }
 
@@ -616,6 +641,10 @@ cli_purge(struct cli *c, int argc, char **argv)
 		return cli_error(c, CLI_EXIT_USAGE, "usage: prefkiosk purge [--dry-run]");
 	if ((o = admin_purge(c->shop, c->now, dry, &cause)) == NULL)
 		return cli_cause(c, CLI_EXIT_RUNTIME, cause);
+	if (!dry && cli_audit(c, NULL, "purge", NULL) != CLI_EXIT_OK) {
+		json_decref(o);
+		return CLI_EXIT_RUNTIME;
+	}
 	return cli_json(c, o, JSON_COMPACT);
 }
 
@@ -813,6 +842,8 @@ cli_staff(struct cli *c, int argc, char **argv)
 		return cli_error(c, CLI_EXIT_USAGE, "usage: prefkiosk %s", usage);
 	if (strcmp(verb, "remove") == 0) {
 		rc = staff_remove(c->shop->store, name, &cause);
+		if (rc == STAFF_OK && cli_audit(c, NULL, "staff_remove", name) != CLI_EXIT_OK)
+			return CLI_EXIT_RUNTIME;
 		if (rc == STAFF_OK)
 			return cli_json(c, json_pack("{s:s, s:b}", "name", name, "removed", 1),
 			    JSON_COMPACT);
@@ -825,6 +856,8 @@ cli_staff(struct cli *c, int argc, char **argv)
 			return rc;
 		rc = staff_add(c->shop->store, c->shop->vault, name, (enum staff_role)role, pin, c->now, &cause);
 		sodium_memzero(pin, sizeof pin);
+		if (rc == STAFF_OK && cli_audit(c, NULL, "staff_add", name) != CLI_EXIT_OK)
+			return CLI_EXIT_RUNTIME;
 		if (rc == STAFF_OK)
 			return cli_json(c, json_pack("{s:s, s:s}", "name", name, "role",
 			    staff_role_name((enum staff_role)role)), JSON_COMPACT);
@@ -837,6 +870,10 @@ cli_staff(struct cli *c, int argc, char **argv)
 		    c->shop->config->staff_max_failures, c->shop->config->staff_lockout_minutes,
 		    &r, &until, &cause);
 		sodium_memzero(pin, sizeof pin);
+		if ((rc == STAFF_OK || rc == STAFF_WRONG_PIN || rc == STAFF_LOCKED) &&
+		    cli_audit(c, name, rc == STAFF_OK ? "sign_in" : "wrong_pin", name) !=
+		    CLI_EXIT_OK)
+			return CLI_EXIT_RUNTIME;
 		if (rc == STAFF_OK)
 			return cli_json(c, json_pack("{s:s, s:s}", "name", name, "role",
 			    staff_role_name(r)), JSON_COMPACT);
@@ -1215,6 +1252,23 @@ cli_print(struct cli *c, int argc, char **argv)
 	    c->shop->config->printer_transport, "bytes", (json_int_t)len), JSON_COMPACT);
 }
 
+/* `audit`: the staff audit chain as JSON lines. */
+static int
+cli_audit_print(struct cli *c, int argc, char **argv)
+{
+	char	*cause = NULL;
+
+	(void)argv;
+	if (argc != 1)
+		return cli_error(c, CLI_EXIT_USAGE, "audit takes no arguments");
+	if (audit_print(c->shop, c->out, &cause) != 0)
+		return cli_cause(c, CLI_EXIT_RUNTIME, cause);
+	if (fflush(c->out) != 0)
+		return cli_error(c, CLI_EXIT_RUNTIME, "cannot write the audit: %s",
+		    strerror(errno));
+	return CLI_EXIT_OK;
+}
+
 /* `run`: the kiosk, from ui/ through the hooks. */
 static int
 cli_run(struct cli *c, int argc, char **argv)
@@ -1246,6 +1300,7 @@ static const struct cli_command cli_commands[] = {
 	{ "print", "print CODE", CLI_NEEDS_SHOP, cli_print },
 	{ "grant", "grant --customer UID --reward RULE", CLI_NEEDS_SHOP, cli_give },
 	{ "verify", "verify", CLI_NEEDS_SHOP, cli_verify },
+	{ "audit", "audit", CLI_NEEDS_SHOP, cli_audit_print },
 	{ "stats", "stats", CLI_NEEDS_SHOP, cli_stats },
 	{ "purge", "purge [--dry-run]", CLI_NEEDS_SHOP, cli_purge },
 	{ "catalog", "catalog", CLI_NEEDS_CATALOG, cli_catalog },

@@ -881,9 +881,12 @@ journey_reset(struct journey *j, time_t now)
 	int			 lang = j->lang, timeout = j->idle_timeout;
 	int			 warning = j->idle_warning;
 	bool			 staff = j->staff_mode, admin = j->admin;
+	char			 name[sizeof j->staff];
 
+	memcpy(name, j->staff, sizeof name);
 	customer_enrolment_free(j->draft);
 	sodium_memzero(j, sizeof *j);
+	memcpy(j->staff, name, sizeof name);
 	j->shop = s;
 	j->art = art;
 	j->lang = lang;

@@ -148,6 +148,7 @@ struct journey {
 	long				 stamps, stamps_every;	/* the stamp card, when there is one */
 	bool				 signed_in;
 	bool				 staff_mode;	/* a staff member opened the gate */
+	char				 staff[33];	/* their name, for the records */
 	bool				 admin;
 
 	/* Idle: the last event a person made, the warning, its extensions. */

@@ -9,6 +9,7 @@
 
 #include <sodium.h>
 
+#include "audit.h"
 #include "consent.h"
 #include "customer.h"
 #include "reward.h"
@@ -293,6 +294,8 @@ reward_visit(struct shop *s, const char *uid, const char *staff, time_t now, lon
 		    reward_issue_locked(s, member, (int)i, now, 0, out, cause) < 0)
 			return reward_finish(s, -1, cause);
 	}
+	if (audit_record_locked(s, now, staff, "visit", uid, cause) != 0)
+		return reward_finish(s, -1, cause);
 	return reward_finish(s, 0, cause);
 }
 
@@ -335,6 +338,8 @@ reward_grant(struct shop *s, const char *uid, int rule, time_t now, struct rewar
 	if ((rc = reward_begin(s, uid, &member, cause)) != 0)
 		return rc;
 	rc = reward_issue_locked(s, member, rule, now, 0, out, cause);
+	if (rc == 1 && audit_record_locked(s, now, NULL, "grant", uid, cause) != 0)
+		rc = -1;
 	return reward_finish(s, rc, cause);
 }
 
@@ -434,6 +439,7 @@ reward_redeem(struct shop *s, const char *input, const char *till, const char *s
 {
 	sqlite3_stmt	*stmt;
 	sqlite3_int64	 id = 0;
+	char		 target[64];
 	int		 rc;
 
 	if (!reward_parse(s, input, t))
@@ -463,6 +469,11 @@ reward_redeem(struct shop *s, const char *input, const char *till, const char *s
 	t->redeemed_at = now;
 	util_copy(t->till, sizeof t->till, till);
 	util_copy(t->by, sizeof t->by, staff);
+	/* The redemption and its audit record commit together. */
+	snprintf(target, sizeof target, "reward %u:%llu", t->payload.terminal,
+	    (unsigned long long)t->payload.serial);
+	if (audit_record_locked(s, now, staff, "redeem", target, cause) != 0)
+		return reward_finish(s, -1, cause);
 	return reward_finish(s, 0, cause);
 }
 

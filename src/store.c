@@ -1,11 +1,12 @@
 /*
  * store — SQLite with the pragmas, the schema and its migrations.
  *
- * Schema (version 2): meta; customers (pseudonymous uid, wrapped data key, sealed profile,
+ * Schema (version 4): meta; customers (pseudonymous uid, wrapped data key, sealed profile,
  * blind indexes); notices (the exact texts shown, by digest); consent_records (append-only:
  * triggers refuse UPDATE and DELETE; MAC-chained); rewards (the ledger of codes); visits; staff;
- * feedback; signin_failures (version 3).  Every table declares an INTEGER PRIMARY KEY, because VACUUM may renumber implicit
- * rowids.
+ * feedback; signin_failures (member PINs at the kiosk); audit (staff actions, append-only,
+ * MAC-chained).  Every table declares an INTEGER PRIMARY KEY, because VACUUM may renumber
+ * implicit rowids.
  *
  * The statement cache is keyed by the address of the SQL string literal, which is unique and
  * stable for the life of the process; it is a short array searched linearly, because a command
@@ -157,6 +158,23 @@ static const char *const store_migrations[STORE_VERSION] = {
 	"  failures INTEGER NOT NULL,"
 	"  locked_until INTEGER NOT NULL"
 	");",
+
+	/* 3 → 4: the staff audit chain (audit.c). */
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY,"
+	"  time INTEGER NOT NULL,"
+	"  terminal INTEGER NOT NULL,"
+	"  staff TEXT,"
+	"  action TEXT NOT NULL,"
+	"  target TEXT,"
+	"  body TEXT NOT NULL,"			/* canonical JSON, MAC'd */
+	"  prev BLOB NOT NULL,"
+	"  mac BLOB NOT NULL"
+	");"
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+	"  BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;"
+	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+	"  BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;",
 };
 
 /* Pragmas set on every connection; journal_mode is persistent but cheap to re-assert. */

@@ -1,0 +1,224 @@
+/*
+ * audit — the staff audit chain.  A record's body is canonical JSON (keys sorted, compact) of
+ * {chain: "audit", action, id, staff, target, terminal, time}; "chain" keeps an audit body from
+ * ever passing for a consent body, which is MAC'd under the same key.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "audit.h"
+#include "util.h"
+
+#define AUDIT_HEAD_KEY	"audit_head"
+
+/* The MAC of the chain's head: its length and last MAC. */
+static void
+audit_head_mac(const struct shop *s, sqlite3_int64 count, const unsigned char *last,
+    unsigned char out[VAULT_MAC_BYTES])
+{
+	unsigned char	zero[VAULT_MAC_BYTES] = { 0 };
+	unsigned char	buf[5 + 8 + VAULT_MAC_BYTES];
+	int		i;
+
+	memcpy(buf, "audit", 5);
+	for (i = 0; i < 8; i++)
+		buf[5 + i] = (unsigned char)((uint64_t)count >> (56 - 8 * i));
+	memcpy(buf + 13, last, VAULT_MAC_BYTES);
+	vault_chain_mac(s->vault, zero, buf, sizeof buf, out);
+}
+
+/* The canonical body of record id (caller frees). */
+static char *
+audit_body(const struct shop *s, sqlite3_int64 id, time_t now, const char *staff,
+    const char *action, const char *target)
+{
+	json_t	*o = json_pack("{s:s, s:s, s:I, s:s?, s:s?, s:i, s:I}", "chain", "audit",
+		    "action", action, "id", (json_int_t)id, "staff", staff, "target", target,
+		    "terminal", s->config->terminal_id, "time", (json_int_t)now);
+	char	*body = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+
+	json_decref(o);
+	if (body == NULL)
+		abort();
+	return body;
+}
+
+int
+audit_record_locked(struct shop *s, time_t now, const char *staff, const char *action,
+    const char *target, char **cause)
+{
+	unsigned char	 prev[VAULT_MAC_BYTES] = { 0 }, mac[VAULT_MAC_BYTES];
+	unsigned char	 head[VAULT_MAC_BYTES];
+	sqlite3_int64	 id = 1;
+	sqlite3_stmt	*stmt;
+	char		*body;
+	int		 rc;
+
+	stmt = store_prepare(s->store, "SELECT id, mac FROM audit ORDER BY id DESC LIMIT 1");
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		id = sqlite3_column_int64(stmt, 0) + 1;
+		if (sqlite3_column_bytes(stmt, 1) == VAULT_MAC_BYTES)
+			memcpy(prev, sqlite3_column_blob(stmt, 1), VAULT_MAC_BYTES);
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(s->store, cause, "cannot read the audit records");
+
+	body = audit_body(s, id, now, staff, action, target);
+	vault_chain_mac(s->vault, prev, body, strlen(body), mac);
+	stmt = store_prepare(s->store,
+	    "INSERT INTO audit (id, time, terminal, staff, action, target, body, prev, mac)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+	sqlite3_bind_int64(stmt, 1, id);
+	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)now);
+	sqlite3_bind_int(stmt, 3, s->config->terminal_id);
+	sqlite3_bind_text(stmt, 4, staff, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 5, action, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 6, target, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 7, body, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(stmt, 8, prev, sizeof prev, SQLITE_STATIC);
+	sqlite3_bind_blob(stmt, 9, mac, sizeof mac, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	free(body);
+	if (rc != SQLITE_DONE)
+		return store_fail(s->store, cause, "cannot write the audit record");
+	/* Records are never deleted, so ids run 1..n and the last id is the chain's length. */
+	audit_head_mac(s, id, mac, head);
+	if (store_meta_set(s->store, AUDIT_HEAD_KEY, head, sizeof head) != 0)
+		return store_fail(s->store, cause, "cannot write the audit record");
+	return 0;
+}
+
+int
+audit_record(struct shop *s, time_t now, const char *staff, const char *action,
+    const char *target, char **cause)
+{
+	if (store_begin(s->store, cause) != 0)
+		return -1;
+	if (audit_record_locked(s, now, staff, action, target, cause) != 0) {
+		store_rollback(s->store);
+		return -1;
+	}
+	return store_commit(s->store, cause);
+}
+
+int
+audit_print(struct shop *s, FILE *out, char **cause)
+{
+	sqlite3_stmt	*stmt;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(store_db(s->store), "SELECT body FROM audit ORDER BY id", -1,
+	    &stmt, NULL) != SQLITE_OK)
+		return store_fail(s->store, cause, "cannot read the audit records");
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		fprintf(out, "%s\n", (const char *)sqlite3_column_text(stmt, 0));
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return store_fail(s->store, cause, "cannot read the audit records");
+	return 0;
+}
+
+/* Report one problem of record id. */
+static int
+audit_problem(void (*report)(const char *, void *), void *arg, sqlite3_int64 id,
+    const char *what)
+{
+	char	*msg = util_xprintf("audit record %lld: %s", (long long)id, what);
+
+	report(msg, arg);
+	free(msg);
+	return 1;
+}
+
+/* Do the columns say what the signed body says? */
+static bool
+audit_columns_agree(sqlite3_stmt *stmt, const char *body)
+{
+	json_t		*o = json_loads(body, 0, NULL);
+	const char	*staff = (const char *)sqlite3_column_text(stmt, 3);
+	const char	*target = (const char *)sqlite3_column_text(stmt, 5);
+	json_t		*js, *jt;
+	bool		 ok;
+
+	if (o == NULL)
+		return false;
+	js = json_object_get(o, "staff");
+	jt = json_object_get(o, "target");
+	if (json_is_null(js))
+		js = NULL;
+	if (json_is_null(jt))
+		jt = NULL;
+	ok = json_integer_value(json_object_get(o, "id")) == sqlite3_column_int64(stmt, 0) &&
+	    json_integer_value(json_object_get(o, "time")) == sqlite3_column_int64(stmt, 1) &&
+	    json_integer_value(json_object_get(o, "terminal")) == sqlite3_column_int(stmt, 2) &&
+	    (staff == NULL ? js == NULL : js != NULL &&
+	    strcmp(json_string_value(js), staff) == 0) &&
+	    strcmp(json_string_value(json_object_get(o, "action")) != NULL ?
+	    json_string_value(json_object_get(o, "action")) : "",
+	    (const char *)sqlite3_column_text(stmt, 4)) == 0 &&
+	    (target == NULL ? jt == NULL : jt != NULL &&
+	    strcmp(json_string_value(jt), target) == 0);
+	json_decref(o);
+	return ok;
+}
+
+int
+audit_verify(struct shop *s, void (*report)(const char *, void *), void *arg, char **cause)
+{
+	sqlite3_stmt	*stmt;
+	unsigned char	 prev[VAULT_MAC_BYTES] = { 0 }, mac[VAULT_MAC_BYTES];
+	unsigned char	 head[VAULT_MAC_BYTES], stored[VAULT_MAC_BYTES];
+	sqlite3_int64	 count = 0, id = 0;
+	size_t		 len = 0;
+	int		 rc, problems = 0, hrc;
+
+	if (sqlite3_prepare_v2(store_db(s->store), "SELECT id, time, terminal, staff, action,"
+	    " target, body, prev, mac FROM audit ORDER BY id", -1, &stmt, NULL) != SQLITE_OK)
+		return store_fail(s->store, cause, "cannot read the audit records");
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const char *body = (const char *)sqlite3_column_text(stmt, 6);
+		id = sqlite3_column_int64(stmt, 0);
+		count++;
+		if (id != count)
+			problems += audit_problem(report, arg, id, "the records before it are not "
+			    "all there (one was removed)");
+		if (body == NULL || sqlite3_column_bytes(stmt, 7) != VAULT_MAC_BYTES ||
+		    sqlite3_column_bytes(stmt, 8) != VAULT_MAC_BYTES) {
+			problems += audit_problem(report, arg, id, "damaged (missing MAC or body)");
+			count = id;
+			continue;
+		}
+		if (memcmp(sqlite3_column_blob(stmt, 7), prev, VAULT_MAC_BYTES) != 0)
+			problems += audit_problem(report, arg, id, "the chain is broken before it "
+			    "(a record was removed or reordered)");
+		vault_chain_mac(s->vault, sqlite3_column_blob(stmt, 7), body, strlen(body), mac);
+		if (sodium_memcmp(mac, sqlite3_column_blob(stmt, 8), VAULT_MAC_BYTES) != 0)
+			problems += audit_problem(report, arg, id, "its MAC does not match (the "
+			    "record was edited)");
+		else if (!audit_columns_agree(stmt, body))
+			problems += audit_problem(report, arg, id, "its columns disagree with its "
+			    "signed body (the record was edited)");
+		memcpy(prev, sqlite3_column_blob(stmt, 8), VAULT_MAC_BYTES);
+		count = id;
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return store_fail(s->store, cause, "cannot read the audit records");
+	hrc = store_meta_get(s->store, AUDIT_HEAD_KEY, stored, sizeof stored, &len);
+	if (hrc == 1 && count == 0)
+		return problems;		/* an empty chain, never written */
+	audit_head_mac(s, count, prev, head);
+	if (hrc != 0 || len != sizeof stored || sodium_memcmp(head, stored, sizeof head) != 0) {
+		report("audit records: the chain's head does not match its recorded length and "
+		    "last record (records were removed from the end)", arg);
+		problems++;
+	}
+	return problems;
+}

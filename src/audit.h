@@ -1,0 +1,35 @@
+/*
+ * audit — what staff and admins did: an append-only, MAC-chained record of every sign-in, wrong
+ * PIN, redemption, visit stamp, assisted sign-up, grant, export, purge, erasure on request and
+ * staff change, with time, terminal, staff name, action and target.  A target is pseudonymous
+ * (a member's uid, a reward's terminal:serial, a staff name), never personal data.
+ *
+ * Like the consent records: a trigger refuses UPDATE and DELETE; each record's MAC covers the
+ * previous MAC and its canonical JSON body, under the chain key; a MAC of the chain's length and
+ * last MAC in the meta table shows a record removed from the end.  `verify` names each break.
+ */
+#ifndef PREFKIOSK_AUDIT_H
+#define PREFKIOSK_AUDIT_H
+
+#include <stdio.h>
+#include <time.h>
+
+#include "shop.h"
+
+/* Record one action in its own transaction.  staff may be NULL (the command line, run by
+ * whoever holds the key), target may be NULL.  -1 with *cause. */
+int	audit_record(struct shop *, time_t now, const char *staff, const char *action,
+	    const char *target, char **cause);
+
+/* The same inside the caller's transaction (the action and its record commit together). */
+int	audit_record_locked(struct shop *, time_t now, const char *staff, const char *action,
+	    const char *target, char **cause);
+
+/* Write every record as a JSON line (its body and its id); -1 with *cause. */
+int	audit_print(struct shop *, FILE *out, char **cause);
+
+/* Check the chain: each problem goes to report; returns the number found, or -1 with *cause. */
+int	audit_verify(struct shop *, void (*report)(const char *, void *), void *arg,
+	    char **cause);
+
+#endif
