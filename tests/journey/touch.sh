@@ -70,6 +70,47 @@ sleep 0.1
 tm_keys Enter
 check "a staff member gets the staff menu" -- tm_wait_for "Staff-assisted sign-up"
 check "without a way out" -- sh -c "! grep -q 'Leave the kiosk' '$TM_SCREEN'"
+click_on "Staff-assisted sign-up"
+check "staff can start an assisted sign-up" -- tm_wait_for "What we ask and why"
+click_on "Next"
+tm_wait_for "Your interests" >/dev/null
+click_on "Next"
+tm_wait_for "How to reach you" >/dev/null
+click_on "Next"
+for i in 1 2 3 4 5 6; do
+	tm_wait_for "$i / 6" >/dev/null || break
+	click_on "No"
+done
+tm_wait_for "Review your answers" >/dev/null
+click_on "Next"
+tm_wait_for "I have no card" >/dev/null
+click_on "I have no card"
+tm_wait_for "No PIN" >/dev/null
+click_on "No PIN"
+check "the assisted sign-up reaches its reward" -- tm_wait_for "Your reward"
+pk export --all --format jsonl >"$OUT"
+UID2=$(jq -r -s '.[1].customer' "$OUT")
+pk export --customer "$UID2" >"$OUT"
+check "its consent records say assisted, by bob" -- \
+	jq -e '.consent_history | all(.method == "assisted" and .staff == "bob")' "$OUT"
+pk audit >"$OUT"
+check "and the audit chain holds bob's sign-in and the assisted sign-up" -- \
+	jq -e -s --arg u "$UID2" '([.[] | select(.staff == "bob") | .action] | index("sign_in"))
+	  != null and ([.[] | select(.action == "assisted_sign_up" and .target == $u)] | length)
+	  == 1' "$OUT"
+click_on "Done"
+tm_wait_for "Thank you!" >/dev/null
+click_on "Start again"
+tm_wait_for "Touch the screen or press any key" >/dev/null
+tm_keys F12
+tm_wait_for "Name:" >/dev/null
+tm_type "bob"
+sleep 0.1
+tm_keys Enter
+tm_type "1234"
+sleep 0.1
+tm_keys Enter
+tm_wait_for "Staff-assisted sign-up" >/dev/null
 click_on "Back"
 tm_wait_for "Touch the screen or press any key" >/dev/null
 tm_keys F12
@@ -87,3 +128,7 @@ tm_keys Enter
 check "an admin may leave the kiosk" -- tm_wait_for "Leave the kiosk"
 click_on "Leave the kiosk"
 check "and it exits with 0" -- test "$(tm_exit_code)" = 0
+pk audit >"$OUT"
+check "leaving is recorded, by anna" -- \
+	jq -e -s '.[-1].action == "leave_kiosk" and .[-1].staff == "anna"' "$OUT"
+expect 0 "verify passes" -- verify
