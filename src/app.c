@@ -22,6 +22,8 @@
 struct app {
 	struct shop	*shop;
 	struct journey	*journey;
+	char		 desk_staff[33];	/* the desk's one member of staff (--staff), or "" */
+	char		 till[48];		/* where the desk redeems: "desk <terminal>" */
 	char		*art;		/* <assets>/art/attract.txt, when there is one */
 };
 
@@ -54,6 +56,19 @@ app_new(struct shop *s, time_t now)
 	a->art = app_art(s);
 	a->journey = journey_new(s, now);
 	a->journey->art = a->art;
+	return a;
+}
+
+struct app *
+app_new_desk(struct shop *s, time_t now, const char *staff)
+{
+	struct app	*a = app_new(s, now);
+
+	util_copy(a->desk_staff, sizeof a->desk_staff, staff);
+	snprintf(a->till, sizeof a->till, "desk %d", s->config->terminal_id);
+	a->journey->desk = true;
+	util_copy(a->journey->staff, sizeof a->journey->staff, a->desk_staff);
+	journey_reset(a->journey, now);
 	return a;
 }
 
@@ -338,6 +353,65 @@ app_staff(struct app *a, time_t now, char **cause)
 	return journey_done(j, JOURNEY_STAFF_PIN, true, NULL);
 }
 
+/* A code or a card at the desk: a code is redeemed at once; a card opens its member. */
+static unsigned
+app_desk_scan(struct app *a, time_t now, char **cause)
+{
+	struct journey		*j = a->journey;
+	struct customer_profile	*p = NULL;
+	struct code_payload	 payload;
+	int			 rc;
+
+	j->signed_in = false;
+	j->uid[0] = '\0';
+	if (code_parse(j->scanned_text, vault_code_key(a->shop->vault), &payload, NULL) !=
+	    CODE_MALFORMED) {
+		if (reward_redeem(a->shop, j->scanned_text, a->till, j->staff, now, &j->ticket,
+		    cause) != 0)
+			return journey_done(j, JOURNEY_DESK_SCAN, true,
+			    N_("The store could not be reached: nothing was redeemed. Try again."))
+			    | JOURNEY_BELL;
+		return journey_done(j, JOURNEY_DESK_SCAN, true, NULL) |
+		    (j->ticket.status == REWARD_REDEEMED ? 0 : JOURNEY_BELL);
+	}
+	/* Not a code: a member card, or nothing we know. */
+	rc = customer_lookup(a->shop, CONTACT_CARD, j->scanned_text, j->uid, &p, cause);
+	sodium_memzero(j->scanned_text, sizeof j->scanned_text);
+	if (rc != CUSTOMER_OK) {
+		memset(&j->ticket, 0, sizeof j->ticket);
+		j->ticket.status = REWARD_INVALID;
+		j->ticket.code_status = CODE_MALFORMED;
+		return journey_done(j, JOURNEY_DESK_SCAN, true, rc == CUSTOMER_NOT_FOUND ||
+		    rc == CUSTOMER_INVALID ? N_("Neither a reward code nor a member card") :
+		    N_("Sorry, this member's data could not be read.")) | JOURNEY_BELL;
+	}
+	customer_profile_free(j->draft->profile);
+	j->draft->profile = p;
+	if (app_load_rewards(a, now, cause) != 0)
+		return journey_done(j, JOURNEY_DESK_SCAN, true,
+		    N_("Sorry, this member's data could not be read.")) | JOURNEY_BELL;
+	j->signed_in = true;
+	return journey_done(j, JOURNEY_DESK_SCAN, true, NULL);
+}
+
+/* Stamp the desk member's visit; a stamp reward that falls due is shown. */
+static unsigned
+app_visit(struct app *a, time_t now, char **cause)
+{
+	struct journey		*j = a->journey;
+	struct reward_list	 issued = { .n = 0 };
+	long			 count;
+
+	if (reward_visit(a->shop, j->uid, j->staff, now, &count, &issued, cause) != 0)
+		return journey_done(j, JOURNEY_VISIT, true,
+		    N_("The visit could not be stamped. Try again.")) | JOURNEY_BELL;
+	if (app_load_rewards(a, now, cause) != 0)
+		return journey_done(j, JOURNEY_VISIT, true,
+		    N_("Sorry, this member's data could not be read.")) | JOURNEY_BELL;
+	return journey_done(j, JOURNEY_VISIT, true, issued.n > 0 ?
+	    N_("Visit stamped: a stamp reward is due, hand it over") : N_("Visit stamped"));
+}
+
 static unsigned
 app_save_consent(struct app *a, time_t now, char **cause)
 {
@@ -364,6 +438,8 @@ static const struct {
 	{ JOURNEY_ERASE, app_erase },
 	{ JOURNEY_PRINT, app_print },
 	{ JOURNEY_STAFF_PIN, app_staff },
+	{ JOURNEY_DESK_SCAN, app_desk_scan },
+	{ JOURNEY_VISIT, app_visit },
 };
 
 /* Reasons are for logs, and may name a field: never shown, always wiped. */
@@ -406,6 +482,11 @@ app_handle(struct app *a, const struct journey_event *ev)
 		j->staff_mode = false;
 		j->admin = false;
 		sodium_memzero(j->staff, sizeof j->staff);
+		if (j->desk) {
+			/* The desk signs its member of staff out. */
+			util_copy(j->staff, sizeof j->staff, a->desk_staff);
+			journey_reset(j, ev->now);
+		}
 		if (j->lang != 0) {
 			j->lang = 0;
 			util_copy(j->draft->profile->language, sizeof j->draft->profile->language,

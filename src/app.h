@@ -14,8 +14,11 @@
 
 struct app;
 
-/* A kiosk on a shop (borrowed) at time now, on the attract screen in the first language. */
+/* A kiosk on a shop (borrowed) at time now, on the attract screen in the first language; or,
+ * with desk, a loyalty desk on its sign-in screen (staff names the one who may sign in, or
+ * NULL for any). */
 struct app	*app_new(struct shop *, time_t now);
+struct app	*app_new_desk(struct shop *, time_t now, const char *staff);
 void		 app_free(struct app *);
 
 /*

@@ -1280,7 +1280,7 @@ cli_run(struct cli *c, int argc, char **argv)
 
 static const struct cli_command cli_commands[] = {
 	{ "init", "init [--passphrase]", CLI_NEEDS_NOTHING, cli_init },
-	{ "run", "run", CLI_NEEDS_SHOP, cli_run },
+	{ "run", "run [--desk] [--staff NAME]", CLI_NEEDS_SHOP, cli_run },
 	{ "enroll", "enroll < enrolment.json", CLI_NEEDS_SHOP, cli_enroll },
 	{ "import", "import FILE.jsonl", CLI_NEEDS_SHOP, cli_import },
 	{ "lookup", "lookup --card N | --phone P | --email E", CLI_NEEDS_SHOP, cli_lookup },

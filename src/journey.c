@@ -43,7 +43,9 @@ static const char *const journey_step_names[] = {
 	[JOURNEY_MY_INTERESTS] = "my_interests",	[JOURNEY_MY_CONSENTS] = "my_consents",
 	[JOURNEY_MY_DATA] = "my_data",		[JOURNEY_DELETE] = "delete",
 	[JOURNEY_DELETED] = "deleted",		[JOURNEY_STAFF] = "staff",
-	[JOURNEY_STAFF_MENU] = "staff_menu",
+	[JOURNEY_STAFF_MENU] = "staff_menu",	[JOURNEY_DESK_SIGNIN] = "desk_signin",
+	[JOURNEY_DESK_READY] = "desk_ready",	[JOURNEY_DESK_RESULT] = "desk_result",
+	[JOURNEY_DESK_MEMBER] = "desk_member",
 };
 
 const char *
@@ -681,6 +683,33 @@ journey_extend(struct journey *j, const struct journey_event *ev)
 	j->last_activity = ev->now;
 }
 
+/* The desk's input: a scan, or what was typed into its one field. */
+static void
+journey_desk_take(struct journey *j, const struct journey_event *ev)
+{
+	util_copy(j->scanned_text, sizeof j->scanned_text, ev->type == JOURNEY_EV_SCAN ?
+	    ev->text : j->text[JOURNEY_FIELD_NAME]);
+	sodium_memzero(j->text[JOURNEY_FIELD_NAME], sizeof j->text[0]);
+	j->field = JOURNEY_FIELD_NAME;
+}
+
+/* Typing on a result or a member goes back to the ready screen, into its field. */
+static void
+journey_desk_type(struct journey *j, const struct journey_event *ev)
+{
+	journey_go(j, JOURNEY_DESK_READY);
+	j->field = JOURNEY_FIELD_NAME;
+	journey_type(j, ev);
+}
+
+static void
+journey_desk_ready(struct journey *j, const struct journey_event *ev)
+{
+	(void)ev;
+	journey_go(j, JOURNEY_DESK_READY);
+	j->field = JOURNEY_FIELD_NAME;
+}
+
 /* ---- the table ---------------------------------------------------------------------------- */
 
 #define R	JOURNEY_REDRAW
@@ -840,6 +869,36 @@ static const struct journey_transition journey_table[] = {
 	{ JOURNEY_STAFF_MENU, JOURNEY_EV_JOIN, NULL, journey_start, JOURNEY_INTRO, R },
 	{ JOURNEY_STAFF_MENU, JOURNEY_EV_BACK, NULL, NULL, JOURNEY_ATTRACT, R | JOURNEY_WIPE },
 
+	/* The loyalty desk: sign in, then scans; each code redeemed at once, each card opened. */
+	{ JOURNEY_DESK_SIGNIN, JOURNEY_EV_FIELD, NULL, journey_choose_field, JOURNEY_STAY, U },
+	{ JOURNEY_DESK_SIGNIN, JOURNEY_EV_CHAR, NULL, journey_type, JOURNEY_STAY, U },
+	{ JOURNEY_DESK_SIGNIN, JOURNEY_EV_ERASE, NULL, journey_erase, JOURNEY_STAY, U },
+	{ JOURNEY_DESK_SIGNIN, JOURNEY_EV_NEXT, journey_staff_ready, NULL, JOURNEY_STAY,
+	    U | JOURNEY_STAFF_PIN },
+	{ JOURNEY_DESK_SIGNIN, JOURNEY_EV_NEXT, NULL, journey_staff_next, JOURNEY_STAY, U },
+
+	{ JOURNEY_DESK_READY, JOURNEY_EV_SCAN, NULL, journey_desk_take, JOURNEY_STAY,
+	    R | JOURNEY_DESK_SCAN },
+	{ JOURNEY_DESK_READY, JOURNEY_EV_CHAR, NULL, journey_type, JOURNEY_STAY, U },
+	{ JOURNEY_DESK_READY, JOURNEY_EV_ERASE, NULL, journey_erase, JOURNEY_STAY, U },
+	{ JOURNEY_DESK_READY, JOURNEY_EV_FIELD, NULL, NULL, JOURNEY_STAY, 0 },
+	{ JOURNEY_DESK_READY, JOURNEY_EV_NEXT, NULL, journey_desk_take, JOURNEY_STAY,
+	    R | JOURNEY_DESK_SCAN },
+	{ JOURNEY_DESK_READY, JOURNEY_EV_BACK, NULL, NULL, JOURNEY_STAY, R | JOURNEY_WIPE },
+
+	{ JOURNEY_DESK_RESULT, JOURNEY_EV_SCAN, NULL, journey_desk_take, JOURNEY_STAY,
+	    R | JOURNEY_DESK_SCAN },
+	{ JOURNEY_DESK_RESULT, JOURNEY_EV_CHAR, NULL, journey_desk_type, JOURNEY_STAY, R },
+	{ JOURNEY_DESK_RESULT, JOURNEY_EV_NEXT, NULL, journey_desk_ready, JOURNEY_STAY, R },
+	{ JOURNEY_DESK_RESULT, JOURNEY_EV_BACK, NULL, journey_desk_ready, JOURNEY_STAY, R },
+
+	{ JOURNEY_DESK_MEMBER, JOURNEY_EV_YES, NULL, NULL, JOURNEY_STAY, R | JOURNEY_VISIT },
+	{ JOURNEY_DESK_MEMBER, JOURNEY_EV_SCAN, NULL, journey_desk_take, JOURNEY_STAY,
+	    R | JOURNEY_DESK_SCAN },
+	{ JOURNEY_DESK_MEMBER, JOURNEY_EV_CHAR, NULL, journey_desk_type, JOURNEY_STAY, R },
+	{ JOURNEY_DESK_MEMBER, JOURNEY_EV_NEXT, NULL, journey_desk_ready, JOURNEY_STAY, R },
+	{ JOURNEY_DESK_MEMBER, JOURNEY_EV_BACK, NULL, journey_desk_ready, JOURNEY_STAY, R },
+
 	/* Every step: language, leaving, "I'm still here", keyboard focus. */
 	{ JOURNEY_ANY, JOURNEY_EV_LANGUAGE, journey_valid_language, journey_set_language,
 	    JOURNEY_STAY, R | JOURNEY_LANGUAGE },
@@ -880,7 +939,7 @@ journey_reset(struct journey *j, time_t now)
 	const char		*art = j->art;
 	int			 lang = j->lang, timeout = j->idle_timeout;
 	int			 warning = j->idle_warning;
-	bool			 staff = j->staff_mode, admin = j->admin;
+	bool			 staff = j->staff_mode, admin = j->admin, desk = j->desk;
 	char			 name[sizeof j->staff];
 
 	memcpy(name, j->staff, sizeof name);
@@ -894,10 +953,18 @@ journey_reset(struct journey *j, time_t now)
 	j->idle_warning = warning;
 	j->staff_mode = staff;
 	j->admin = admin;
+	j->desk = desk;
 	j->draft = customer_enrolment_new();
 	snprintf(j->draft->profile->language, sizeof j->draft->profile->language, "%s",
 	    s->config->languages[lang]);
-	j->step = JOURNEY_ATTRACT;
+	/* A desk starts at its sign-in; a signed-in desk stays ready for the next scan. */
+	j->step = !desk ? JOURNEY_ATTRACT : staff ? JOURNEY_DESK_READY : JOURNEY_DESK_SIGNIN;
+	j->field = desk && !staff ? JOURNEY_FIELD_NAME : JOURNEY_FIELD_CARD;
+	if (desk && !staff && j->staff[0] != '\0') {
+		/* --staff named the member of staff: only the PIN is asked. */
+		util_copy(j->text[JOURNEY_FIELD_NAME], sizeof j->text[0], j->staff);
+		j->field = JOURNEY_FIELD_PIN;
+	}
 	j->last_activity = now;
 }
 
@@ -916,7 +983,7 @@ journey_countdown(const struct journey *j, time_t now)
 static unsigned
 journey_tick(struct journey *j, time_t now)
 {
-	if (j->step == JOURNEY_ATTRACT)
+	if (j->step == JOURNEY_ATTRACT || j->step == JOURNEY_DESK_SIGNIN)
 		return 0;
 	/* The last screens of a session go back by themselves. */
 	if ((j->step == JOURNEY_THANKS || j->step == JOURNEY_DELETED) &&
@@ -1010,7 +1077,15 @@ journey_done(struct journey *j, unsigned effect, bool ok, const char *message)
 		break;
 	case JOURNEY_STAFF_PIN:
 		sodium_memzero(j->text, sizeof j->text);
-		journey_go(j, JOURNEY_STAFF_MENU);
+		journey_go(j, j->desk ? JOURNEY_DESK_READY : JOURNEY_STAFF_MENU);
+		j->field = JOURNEY_FIELD_NAME;
+		break;
+	case JOURNEY_DESK_SCAN:
+		journey_go(j, j->signed_in ? JOURNEY_DESK_MEMBER : JOURNEY_DESK_RESULT);
+		j->message = message;
+		break;
+	case JOURNEY_VISIT:
+		j->message = message;
 		break;
 	case JOURNEY_SAVE_PROFILE:
 		journey_go(j, JOURNEY_MEMBER);

@@ -47,6 +47,10 @@ enum journey_step {
 	JOURNEY_DELETED,
 	JOURNEY_STAFF,		/* the staff gate: a staff PIN */
 	JOURNEY_STAFF_MENU,
+	JOURNEY_DESK_SIGNIN,	/* the desk: a staff member signs in */
+	JOURNEY_DESK_READY,	/* waiting for a scan, or a code or card typed */
+	JOURNEY_DESK_RESULT,	/* what a code turned out to be, large */
+	JOURNEY_DESK_MEMBER,	/* a member's card: name, stamps, rewards, "stamp this visit" */
 	JOURNEY_NSTEPS
 };
 
@@ -101,6 +105,8 @@ enum journey_effect {
 	JOURNEY_STAFF_PIN	= 1 << 12,	/* check a staff PIN */
 	JOURNEY_QUIT		= 1 << 13,	/* an admin leaves the kiosk */
 	JOURNEY_BELL		= 1 << 14,
+	JOURNEY_DESK_SCAN	= 1 << 15,	/* redeem the code, or open the card, in text */
+	JOURNEY_VISIT		= 1 << 16,	/* stamp the desk member's visit */
 };
 
 #define JOURNEY_TEXT_MAX	64
@@ -147,6 +153,9 @@ struct journey {
 	int				 reward_shown;	/* which reward's QR is on screen */
 	long				 stamps, stamps_every;	/* the stamp card, when there is one */
 	bool				 signed_in;
+	bool				 desk;		/* a loyalty desk, not a kiosk */
+	struct reward_ticket		 ticket;	/* the desk's last code */
+	char				 scanned_text[JOURNEY_TEXT_MAX + 1];	/* the desk's input */
 	bool				 staff_mode;	/* a staff member opened the gate */
 	char				 staff[33];	/* their name, for the records */
 	bool				 admin;

@@ -425,3 +425,48 @@ Test(journey, escape_and_q_never_leave)
 	type("q");
 	STEP(JOURNEY_ATTRACT);
 }
+
+Test(journey, a_desk_signs_in_then_takes_scans_until_signed_out)
+{
+	struct journey	*desk = journey_new(s, now);
+
+	journey_free(j);
+	j = desk;
+	j->desk = true;
+	snprintf(j->staff, sizeof j->staff, "carla");
+	journey_reset(j, now);
+	STEP(JOURNEY_DESK_SIGNIN);
+	cr_assert_eq(j->field, JOURNEY_FIELD_PIN, "--staff named her: only the PIN");
+	cr_assert_str_eq(j->text[JOURNEY_FIELD_NAME], "carla");
+	type("2468");
+	cr_assert(send(JOURNEY_EV_NEXT, 0) & JOURNEY_STAFF_PIN);
+	j->staff_mode = true;
+	journey_done(j, JOURNEY_STAFF_PIN, true, NULL);
+	STEP(JOURNEY_DESK_READY);
+	cr_assert(scan("4010000000G22FTTE2H8A2WXG8582R9N9KGW") & JOURNEY_DESK_SCAN);
+	cr_assert_str_eq(j->scanned_text, "4010000000G22FTTE2H8A2WXG8582R9N9KGW");
+	journey_done(j, JOURNEY_DESK_SCAN, true, NULL);
+	STEP(JOURNEY_DESK_RESULT);
+	cr_assert(scan("400022223333") & JOURNEY_DESK_SCAN, "the next scan, straight away");
+	j->signed_in = true;
+	journey_done(j, JOURNEY_DESK_SCAN, true, NULL);
+	STEP(JOURNEY_DESK_MEMBER);
+	cr_assert(send(JOURNEY_EV_YES, 0) & JOURNEY_VISIT, "one key stamps the visit");
+	send(JOURNEY_EV_BACK, 0);
+	STEP(JOURNEY_DESK_READY);
+	cr_assert(send(JOURNEY_EV_BACK, 0) & JOURNEY_WIPE, "Esc signs out");
+}
+
+Test(journey, the_desk_signs_out_after_the_idle_time)
+{
+	struct journey_event	tick = { JOURNEY_EV_TICK, 0, NULL, 0 };
+
+	j->desk = true;
+	j->staff_mode = true;
+	journey_reset(j, now);
+	STEP(JOURNEY_DESK_READY);
+	tick.now = now + j->idle_timeout;
+	journey_handle(j, &tick);
+	tick.now += j->idle_warning;
+	cr_assert(journey_handle(j, &tick) & JOURNEY_WIPE);
+}

@@ -30,6 +30,9 @@ enum {
 	DRAW_PAIR_MESSAGE,
 	DRAW_PAIR_QR,
 	DRAW_PAIR_KEY,
+	DRAW_PAIR_GOOD,
+	DRAW_PAIR_WARN,
+	DRAW_PAIR_BAD,
 };
 
 /* The two themes: foreground and background of each pair (256 colours when there are). */
@@ -48,6 +51,9 @@ static const struct draw_colours draw_standard[] = {
 	[DRAW_PAIR_MESSAGE] = { COLOR_BLACK, COLOR_YELLOW },
 	[DRAW_PAIR_QR] = { COLOR_BLACK, COLOR_WHITE },
 	[DRAW_PAIR_KEY] = { COLOR_BLACK, COLOR_WHITE },
+	[DRAW_PAIR_GOOD] = { COLOR_BLACK, COLOR_GREEN },
+	[DRAW_PAIR_WARN] = { COLOR_BLACK, COLOR_YELLOW },
+	[DRAW_PAIR_BAD] = { COLOR_WHITE, COLOR_RED },
 };
 
 static const struct draw_colours draw_high_contrast[] = {
@@ -60,6 +66,9 @@ static const struct draw_colours draw_high_contrast[] = {
 	[DRAW_PAIR_MESSAGE] = { COLOR_YELLOW, COLOR_BLACK },
 	[DRAW_PAIR_QR] = { COLOR_BLACK, COLOR_WHITE },
 	[DRAW_PAIR_KEY] = { COLOR_BLACK, COLOR_WHITE },
+	[DRAW_PAIR_GOOD] = { COLOR_BLACK, COLOR_GREEN },
+	[DRAW_PAIR_WARN] = { COLOR_BLACK, COLOR_YELLOW },
+	[DRAW_PAIR_BAD] = { COLOR_WHITE, COLOR_RED },
 };
 
 #define DRAW_NPAIRS	(sizeof draw_standard / sizeof draw_standard[0])
@@ -358,6 +367,7 @@ draw_layout(const struct view *v, int width, struct draw_line *lines)
 		const struct view_item *it = &v->items[i];
 		switch (it->kind) {
 		case VIEW_BUTTON:
+		case VIEW_BANNER:
 		case VIEW_QR:
 		case VIEW_KEYPAD:
 		case VIEW_KEYBOARD:
@@ -484,6 +494,30 @@ draw_buttons(struct draw *d, const struct view *v, int focused)
 	}
 }
 
+/* A large result across the screen: its colour, its symbol and its words (never one alone). */
+static int
+draw_banner(struct draw *d, const struct view_item *it, int y)
+{
+	static const char *const symbol[] = {
+		[VIEW_GOOD] = "\xe2\x9c\x94",	/* ✔ */
+		[VIEW_WARN] = "!",
+		[VIEW_BAD] = "\xe2\x9c\x96",	/* ✖ */
+	};
+	static const int pair[] = {
+		[VIEW_GOOD] = DRAW_PAIR_GOOD, [VIEW_WARN] = DRAW_PAIR_WARN, [VIEW_BAD] = DRAW_PAIR_BAD,
+	};
+	char	line[VIEW_TEXT_MAX + 16];
+	int	tone = it->arg >= VIEW_GOOD && it->arg <= VIEW_BAD ? it->arg : VIEW_BAD, r, w;
+
+	snprintf(line, sizeof line, "%s  %s  %s", symbol[tone], it->text, symbol[tone]);
+	attrset((d->colour ? COLOR_PAIR(pair[tone]) : A_REVERSE) | A_BOLD);
+	for (r = 0; r < 5; r++)
+		mvhline(y + r, 2, ' ', d->cols - 4);
+	w = draw_width(line);
+	draw_text(y + 2, w < d->cols - 4 ? (d->cols - w) / 2 : 2, line, d->cols - 4);
+	return 6;
+}
+
 /* "Please enlarge the window": everything else waits, answers intact. */
 static void
 draw_too_small(struct draw *d)
@@ -574,6 +608,12 @@ draw_view(struct draw *d, const struct view *v, int focus, int step, int warning
 		height -= kb_rows + 1;
 	}
 
+	for (i = 0; i < v->n; i++)
+		if (v->items[i].kind == VIEW_BANNER) {
+			int used = draw_banner(d, &v->items[i], top);
+			top += used;
+			height -= used;
+		}
 	n = draw_layout(v, body_w, lines);
 	for (i = 0; i < n; i++)
 		if (lines[i].item == focused && lines[i].first)

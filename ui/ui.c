@@ -128,7 +128,8 @@ ui_char(struct ui *u, wint_t c)
 		return false;		/* Ctrl-C, Ctrl-Z, Ctrl-\ and the like: nothing */
 	if (j->step == JOURNEY_ATTRACT)
 		return ui_send(u, JOURNEY_EV_START, 0, NULL);
-	if (ui_typing(u))
+	/* At the desk a key typed on a result starts the next code. */
+	if (ui_typing(u) || j->desk)
 		return ui_send(u, JOURNEY_EV_CHAR, (int)c, NULL);
 	return false;
 }
@@ -296,11 +297,27 @@ ui_check(struct shop *s, FILE *err)
 int
 ui_run(struct shop *s, int argc, char **argv, FILE *err)
 {
-	struct ui	u;
-	int		rc;
+	struct ui	 u;
+	const char	*staff = NULL;
+	bool		 desk = strcmp(s->config->mode, "desk") == 0;
+	int		 rc, i;
 
-	(void)argc;
-	(void)argv;
+	/* run [--desk] [--staff NAME] */
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--desk") == 0)
+			desk = true;
+		else if (strcmp(argv[i], "--staff") == 0 && i + 1 < argc && argv[i + 1][0] != '\0'
+		    && strlen(argv[i + 1]) < sizeof ((struct journey *)NULL)->staff)
+			staff = argv[++i];
+		else {
+			fprintf(err, "prefkiosk: usage: prefkiosk run [--desk] [--staff NAME]\n");
+			return 2;
+		}
+	}
+	if (staff != NULL && !desk) {
+		fprintf(err, "prefkiosk: --staff names the member of staff of a desk: add --desk\n");
+		return 2;
+	}
 	if ((rc = ui_check(s, err)) != 0)
 		return rc;
 	/* Only an admin leaves: no signal from the keyboard ends or stops the kiosk. */
@@ -321,7 +338,7 @@ ui_run(struct shop *s, int argc, char **argv, FILE *err)
 	mouseinterval(0);
 	timeout(UI_TICK_MS);
 	draw_init(&u.draw, u.contrast);
-	u.app = app_new(s, time(NULL));
+	u.app = desk ? app_new_desk(s, time(NULL), staff) : app_new(s, time(NULL));
 	ui_draw(&u);
 	while (!ui_step(&u))
 		;

@@ -26,6 +26,14 @@ enum view_kind {
 	VIEW_QR,		/* the code of the view, as half blocks */
 	VIEW_KEYPAD,		/* the on-screen keypad (digits) */
 	VIEW_KEYBOARD,		/* the on-screen keyboard (letters, digits, @ . - _) */
+	VIEW_BANNER,		/* a large result; arg: VIEW_GOOD, VIEW_WARN or VIEW_BAD */
+};
+
+/* How a banner reads: in its colour, and in its symbol and words. */
+enum view_tone {
+	VIEW_GOOD,
+	VIEW_WARN,
+	VIEW_BAD,
 };
 
 struct view_item {

@@ -11,6 +11,8 @@
  *   bytes      file size per member, checkpointed
  *   check      a reward code: parse + tag + ledger row (with its member) vs indexed point query
  *   redeem     durable redemption, one transaction each, vs a durable single-row update
+ *   desk       `prefkiosk run --desk` on a pseudo-terminal: a code written as a scanner types
+ *              it, to the result on the screen (redeemed, durably), vs a durable row update
  *   kiosk      `prefkiosk run` on a pseudo-terminal: start-up to the first attract frame and
  *              its peak memory; then, at 80x24 and 200x60, the bytes and CPU time a checkbox
  *              toggle and a screen change cost (beside the bytes of a whole first frame)
@@ -38,6 +40,7 @@
 #include "customer.h"
 #include "qr.h"
 #include "reward.h"
+#include "staff.h"
 #include "util.h"
 
 #define BENCH_BATCH	500
@@ -657,6 +660,72 @@ bench_pty_keys(struct bench_pty *p, const char *const *keys, int count, double *
 	*cpu_ms = (bench_cpu(p->pid) - c0) * 1e3 / count;
 }
 
+#define BENCH_DESK	100
+
+/* Scan to result at the desk: codes[from..to) typed as a scanner does, each until the screen
+ * says REDEEMED; the baseline is the same number of durable single-row updates. */
+static void
+bench_desk(struct shop *s, sqlite3 *db, const char *ours, const char *key, long n,
+    char (*codes)[CODE_LEN + 1], long from, long serial)
+{
+	struct bench_pty	 p;
+	double			 t0, t, tb;
+	char			 line[CODE_LEN + 2], what[128], *cause = NULL;
+	long			 i;
+
+	if (staff_add(s->store, s->vault, "bench", STAFF_ROLE_STAFF, "2468", time(NULL), &cause)
+	    != STAFF_OK && staff_add(s->store, s->vault, "bench", STAFF_ROLE_STAFF, "2468",
+	    time(NULL), NULL) != STAFF_EXISTS) {
+		fprintf(stderr, "bench: %s\n", cause);
+		exit(1);
+	}
+	free(cause);
+	p.pid = 0;
+	{
+		struct winsize ws = { 24, 80, 0, 0 };
+		if ((p.pid = forkpty(&p.fd, NULL, NULL, &ws)) == -1)
+			exit(1);
+		if (p.pid == 0) {
+			setenv("TERM", "xterm-256color", 1);
+			setenv("LANG", "C.UTF-8", 1);
+			execl("build/prefkiosk", "prefkiosk", "--db", ours, "--key-file", key,
+			    "--config", "config", "run", "--desk", "--staff", "bench", (char *)NULL);
+			_exit(127);
+		}
+	}
+	if (bench_pty_read(&p, "PIN", 0) < 0 || write(p.fd, "2468", 4) != 4) {
+		fprintf(stderr, "bench: the desk did not ask for a PIN\n");
+		exit(1);
+	}
+	bench_pty_read(&p, NULL, 100);
+	if (write(p.fd, "\r", 1) != 1 || bench_pty_read(&p, "Scan a reward", 0) < 0) {
+		fprintf(stderr, "bench: the desk did not take the PIN\n");
+		exit(1);
+	}
+	bench_pty_read(&p, NULL, 100);
+	/* The desk redraws once, after the redemption committed: the first byte of that redraw
+	 * is the result on the screen. */
+	t = 0;
+	for (i = from; i < from + BENCH_DESK; i++) {
+		struct pollfd pfd = { p.fd, POLLIN, 0 };
+		char sink[65536];
+		snprintf(line, sizeof line, "%s\r", codes[i]);
+		t0 = bench_now();
+		if (write(p.fd, line, strlen(line)) != (ssize_t)strlen(line) ||
+		    poll(&pfd, 1, 5000) != 1 || read(p.fd, sink, sizeof sink) <= 0) {
+			fprintf(stderr, "bench: the desk did not answer a scan\n");
+			exit(1);
+		}
+		t += bench_now() - t0;
+		bench_pty_read(&p, NULL, 50);
+	}
+	bench_pty_stop(&p);
+	tb = bench_redeem_base(db, serial, serial + BENCH_DESK);
+	snprintf(what, sizeof what, "desk scan to result at %ld (ms)", n);
+	bench_print(&(struct bench_row){ what, t / BENCH_DESK * 1e3, tb / BENCH_DESK * 1e3, "ms",
+	    "-", 0, 0 });
+}
+
 /* The kiosk's figures at one size. */
 static void
 bench_kiosk(const char *db, const char *key, long n, int cols, int rows)
@@ -793,9 +862,9 @@ main(void)
 		bench_print(&(struct bench_row){ what, bench_bytes(store_db(s->store), ours) / have,
 		    bench_bytes(db, base) / have, "B", "-", 0, 0 });
 
-		codes = bench_codes(s, BENCH_CHECKS + BENCH_REDEEMS, &ncodes);
+		codes = bench_codes(s, BENCH_CHECKS + BENCH_REDEEMS + BENCH_DESK, &ncodes);
 		/* A small scale has fewer codes than checks: check what there is. */
-		checks = ncodes - BENCH_REDEEMS;
+		checks = ncodes - BENCH_REDEEMS - BENCH_DESK;
 		if (checks > BENCH_CHECKS)
 			checks = BENCH_CHECKS;
 		if (checks < BENCH_ROUNDS) {
@@ -824,6 +893,10 @@ main(void)
 		snprintf(what, sizeof what, "durable redeem at %ld (redeems/s)", n);
 		bench_print(&(struct bench_row){ what, BENCH_REDEEMS / t, BENCH_REDEEMS / tb, "/s",
 		    ">=0.8x", 0.8, 1 });
+		if (ncodes >= checks + BENCH_REDEEMS + BENCH_DESK) {
+			bench_desk(s, db, ours, key, n, codes, checks + BENCH_REDEEMS, redeemed);
+			redeemed += BENCH_DESK;
+		}
 		free(codes);
 
 		bench_startup(ours, key, &secs, &rss);

@@ -1,0 +1,26 @@
+/*
+ * screen_desk_ready — the desk waits for a scan; a code or card number can be typed too.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "screens.h"
+#include "util.h"
+
+static void
+screen_desk_ready_build(const struct journey *j, struct view *v)
+{
+	snprintf(v->title, sizeof v->title, "%s", _("Loyalty desk"));
+	snprintf(v->status, sizeof v->status, "%s", j->staff);
+	view_add(v, VIEW_PARAGRAPH, _("Scan a reward code or a member card."), JOURNEY_EV_NONE,
+	    0);
+	screen_field(j, v, JOURNEY_FIELD_NAME, _("Or type a code or card number"), false);
+	screen_message(j, v);
+	view_add(v, VIEW_BUTTON, _("Sign out"), JOURNEY_EV_BACK, 0);
+	view_add(v, VIEW_BUTTON, _("Check"), JOURNEY_EV_NEXT, 0)->primary = true;
+}
+
+const struct screen screen_desk_ready = {
+	.step = JOURNEY_DESK_READY,
+	.build = screen_desk_ready_build,
+};
