@@ -308,7 +308,18 @@ app_print(struct app *a, time_t now, char **cause)
 	struct escpos_buf	 b = { NULL, 0, 0 };
 	int			 rc = -1;
 
-	if (j->step == JOURNEY_MY_DATA) {
+	if (j->step == JOURNEY_STAFF_MENU) {
+		/* A test receipt: what this terminal is and when, nothing about anyone. */
+		char		 when[21], terminal[64], printer[128];
+		const char	*lines[3] = { when, terminal, printer };
+		util_iso8601(now, when);
+		snprintf(terminal, sizeof terminal, "%s %d", _("Terminal"),
+		    a->shop->config->terminal_id);
+		snprintf(printer, sizeof printer, "%s: %s", _("Printer"),
+		    a->shop->config->printer_transport);
+		escpos_document(a->shop->config->store_name, lines, 3, &b);
+		rc = slip_print(a->shop, &b, cause);
+	} else if (j->step == JOURNEY_MY_DATA) {
 		slip_member(a->shop, j->draft->profile, j->draft->consents, j->rewards.n, j->lang,
 		    &b);
 		rc = slip_print(a->shop, &b, cause);

@@ -2,6 +2,12 @@
  * audit — the staff audit chain.  A record's body is canonical JSON (keys sorted, compact) of
  * {chain: "audit", action, id, staff, target, terminal, time}; "chain" keeps an audit body from
  * ever passing for a consent body, which is MAC'd under the same key.
+ *
+ * The head (meta "audit_head": the chain's length, then a MAC of that length and the last
+ * record's MAC) shows records removed from the end.  A redemption does not move it, so that the
+ * till's durable redeem writes one page less: a redemption's record is vouched for by the
+ * ledger instead, and verify finds a redeemed reward whose record is missing.  Records after
+ * the head may therefore only be redemptions.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -14,6 +20,7 @@
 #include "util.h"
 
 #define AUDIT_HEAD_KEY	"audit_head"
+#define AUDIT_REDEEM	"redeem"
 
 /* The MAC of the chain's head: its length and last MAC. */
 static void
@@ -52,7 +59,7 @@ audit_record_locked(struct shop *s, time_t now, const char *staff, const char *a
     const char *target, char **cause)
 {
 	unsigned char	 prev[VAULT_MAC_BYTES] = { 0 }, mac[VAULT_MAC_BYTES];
-	unsigned char	 head[VAULT_MAC_BYTES];
+	unsigned char	 head[VAULT_MAC_BYTES], stored[8 + VAULT_MAC_BYTES];
 	sqlite3_int64	 id = 1;
 	sqlite3_stmt	*stmt;
 	char		*body;
@@ -89,8 +96,13 @@ audit_record_locked(struct shop *s, time_t now, const char *staff, const char *a
 	if (rc != SQLITE_DONE)
 		return store_fail(s->store, cause, "cannot write the audit record");
 	/* Records are never deleted, so ids run 1..n and the last id is the chain's length. */
+	if (strcmp(action, AUDIT_REDEEM) == 0)
+		return 0;
 	audit_head_mac(s, id, mac, head);
-	if (store_meta_set(s->store, AUDIT_HEAD_KEY, head, sizeof head) != 0)
+	for (rc = 0; rc < 8; rc++)
+		stored[rc] = (unsigned char)((uint64_t)id >> (56 - 8 * rc));
+	memcpy(stored + 8, head, sizeof head);
+	if (store_meta_set(s->store, AUDIT_HEAD_KEY, stored, sizeof stored) != 0)
 		return store_fail(s->store, cause, "cannot write the audit record");
 	return 0;
 }
@@ -169,21 +181,56 @@ audit_columns_agree(sqlite3_stmt *stmt, const char *body)
 	return ok;
 }
 
+/* Every reward redeemed since the chain began has its redemption record. */
+static int
+audit_ledger(struct shop *s, void (*report)(const char *, void *), void *arg, char **cause)
+{
+	sqlite3_stmt	*stmt;
+	char		*msg;
+	int		 rc, problems = 0;
+
+	if (sqlite3_prepare_v2(store_db(s->store), "SELECT r.terminal, r.serial FROM rewards r"
+	    " WHERE r.state = 'redeemed' AND r.redeemed_at >= (SELECT min(time) FROM audit)"
+	    " AND NOT EXISTS (SELECT 1 FROM audit a WHERE a.action = 'redeem'"
+	    " AND a.target = 'reward ' || r.terminal || ':' || r.serial)", -1, &stmt, NULL) !=
+	    SQLITE_OK)
+		return store_fail(s->store, cause, "cannot read the audit records");
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		msg = util_xprintf("audit records: reward %d:%lld was redeemed, but its record is "
+		    "missing (records were removed)", sqlite3_column_int(stmt, 0),
+		    (long long)sqlite3_column_int64(stmt, 1));
+		report(msg, arg);
+		free(msg);
+		problems++;
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return store_fail(s->store, cause, "cannot read the audit records");
+	return problems;
+}
+
 int
 audit_verify(struct shop *s, void (*report)(const char *, void *), void *arg, char **cause)
 {
 	sqlite3_stmt	*stmt;
 	unsigned char	 prev[VAULT_MAC_BYTES] = { 0 }, mac[VAULT_MAC_BYTES];
-	unsigned char	 head[VAULT_MAC_BYTES], stored[VAULT_MAC_BYTES];
-	sqlite3_int64	 count = 0, id = 0;
+	unsigned char	 head[VAULT_MAC_BYTES], stored[8 + VAULT_MAC_BYTES];
+	sqlite3_int64	 count = 0, id = 0, at = 0;
 	size_t		 len = 0;
-	int		 rc, problems = 0, hrc;
+	bool		 head_seen = false, head_ok = false;
+	int		 rc, problems = 0, hrc, i, n;
 
+	hrc = store_meta_get(s->store, AUDIT_HEAD_KEY, stored, sizeof stored, &len);
+	if (hrc < 0 || (hrc == 0 && len != sizeof stored))
+		return store_fail(s->store, cause, "cannot read the audit head");
+	for (i = 0; hrc == 0 && i < 8; i++)
+		at = at << 8 | stored[i];
 	if (sqlite3_prepare_v2(store_db(s->store), "SELECT id, time, terminal, staff, action,"
 	    " target, body, prev, mac FROM audit ORDER BY id", -1, &stmt, NULL) != SQLITE_OK)
 		return store_fail(s->store, cause, "cannot read the audit records");
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		const char *body = (const char *)sqlite3_column_text(stmt, 6);
+		const char *action = (const char *)sqlite3_column_text(stmt, 4);
 		id = sqlite3_column_int64(stmt, 0);
 		count++;
 		if (id != count)
@@ -206,19 +253,24 @@ audit_verify(struct shop *s, void (*report)(const char *, void *), void *arg, ch
 			problems += audit_problem(report, arg, id, "its columns disagree with its "
 			    "signed body (the record was edited)");
 		memcpy(prev, sqlite3_column_blob(stmt, 8), VAULT_MAC_BYTES);
+		if (id == at) {
+			audit_head_mac(s, at, prev, head);
+			head_seen = true;
+			head_ok = sodium_memcmp(head, stored + 8, VAULT_MAC_BYTES) == 0;
+		} else if (id > at && (action == NULL || strcmp(action, AUDIT_REDEEM) != 0))
+			problems += audit_problem(report, arg, id, "it is past the chain's recorded "
+			    "head (the head was rolled back)");
 		count = id;
 	}
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE)
 		return store_fail(s->store, cause, "cannot read the audit records");
-	hrc = store_meta_get(s->store, AUDIT_HEAD_KEY, stored, sizeof stored, &len);
-	if (hrc == 1 && count == 0)
-		return problems;		/* an empty chain, never written */
-	audit_head_mac(s, count, prev, head);
-	if (hrc != 0 || len != sizeof stored || sodium_memcmp(head, stored, sizeof head) != 0) {
+	if (at > 0 && (!head_seen || !head_ok)) {
 		report("audit records: the chain's head does not match its recorded length and "
 		    "last record (records were removed from the end)", arg);
 		problems++;
 	}
-	return problems;
+	if ((n = audit_ledger(s, report, arg, cause)) < 0)
+		return -1;
+	return problems + n;
 }

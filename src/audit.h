@@ -6,7 +6,8 @@
  *
  * Like the consent records: a trigger refuses UPDATE and DELETE; each record's MAC covers the
  * previous MAC and its canonical JSON body, under the chain key; a MAC of the chain's length and
- * last MAC in the meta table shows a record removed from the end.  `verify` names each break.
+ * last MAC in the meta table shows a record removed from the end (a redemption's record is
+ * vouched for by the ledger instead: see audit.c).  `verify` names each break.
  */
 #ifndef PREFKIOSK_AUDIT_H
 #define PREFKIOSK_AUDIT_H

@@ -867,6 +867,7 @@ static const struct journey_transition journey_table[] = {
 
 	{ JOURNEY_STAFF_MENU, JOURNEY_EV_YES, journey_is_admin, NULL, JOURNEY_STAY, JOURNEY_QUIT },
 	{ JOURNEY_STAFF_MENU, JOURNEY_EV_JOIN, NULL, journey_start, JOURNEY_INTRO, R },
+	{ JOURNEY_STAFF_MENU, JOURNEY_EV_PRINT, NULL, NULL, JOURNEY_STAY, U | JOURNEY_PRINT },
 	{ JOURNEY_STAFF_MENU, JOURNEY_EV_BACK, NULL, NULL, JOURNEY_ATTRACT, R | JOURNEY_WIPE },
 
 	/* The loyalty desk: sign in, then scans; each code redeemed at once, each card opened. */

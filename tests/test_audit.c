@@ -11,6 +11,7 @@
 
 #include "audit.h"
 #include "helpers.h"
+#include "reward.h"
 
 static char		*dir;
 static struct shop	*s;
@@ -135,4 +136,24 @@ Test(audit, a_removed_last_record_is_seen_by_the_head)
 	three();
 	sql("DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id = 3");
 	cr_assert_eq(audit_verify(s, count, NULL, &cause), 1);
+}
+
+Test(audit, a_redemption_leaves_the_head_and_the_ledger_vouches_for_it)
+{
+	struct reward_ticket	t;
+	char			uid[17], code[CODE_LEN + 1], *cause = NULL;
+	sqlite3_stmt		*q;
+
+	three();
+	helpers_enroll(s, "{\"language\":\"en\"}", HELPERS_NOW, uid);
+	cr_assert_eq(sqlite3_prepare_v2(store_db(s->store), "SELECT code FROM rewards", -1, &q,
+	    NULL), SQLITE_OK);
+	cr_assert_eq(sqlite3_step(q), SQLITE_ROW);
+	snprintf(code, sizeof code, "%s", sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	cr_assert_eq(reward_redeem(s, code, "T1", "anna", HELPERS_NOW + 5, &t, &cause), 0);
+	cr_assert_eq(t.status, REWARD_REDEEMED);
+	cr_assert_eq(audit_verify(s, count, NULL, &cause), 0, "a redemption past the head is fine");
+	sql("DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE action = 'redeem' AND id = 4");
+	cr_assert_eq(audit_verify(s, count, NULL, &cause), 1, "the ledger says it was redeemed");
 }

@@ -70,6 +70,8 @@ sleep 0.1
 tm_keys Enter
 check "a staff member gets the staff menu" -- tm_wait_for "Staff-assisted sign-up"
 check "without a way out" -- sh -c "! grep -q 'Leave the kiosk' '$TM_SCREEN'"
+click_on "Print a test receipt"
+check "a test receipt without a printer says so" -- tm_wait_for "The printer is not available"
 click_on "Staff-assisted sign-up"
 check "staff can start an assisted sign-up" -- tm_wait_for "What we ask and why"
 click_on "Next"
