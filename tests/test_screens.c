@@ -295,3 +295,21 @@ Test(screens, the_reward_qr_read_back_from_the_cells_decodes)
 	cr_assert_str_eq(got, code);
 	term_close(&t);
 }
+
+Test(screens, a_purpose_names_its_data_in_words_in_the_customers_language)
+{
+	struct term	 t;
+	struct draw	 d;
+	char		*cause = NULL;
+
+	cr_assert_eq(i18n_use("de", &cause), 0, "%s", cause);
+	j->lang = 1;
+	term_open(&t, 80, 24);
+	draw_init(&d, false);
+	fill(JOURNEY_CONSENT);
+	j->consent_index = 0;		/* personalised offers: interests, visits, rewards */
+	term_draw(&t, &d);
+	cr_assert_not_null(strstr(t.text, "Ihre Interessen, Ihre Besuche"), "%s", t.text);
+	cr_assert_null(strstr(t.text, "interests, visits"));
+	term_close(&t);
+}

@@ -6,6 +6,31 @@
 
 #include "screens.h"
 
+/* The personal-data categories of the shipped catalogue, in words; a shop's own categories
+ * are shown by their id. */
+static const struct {
+	const char	*id, *words;
+} screen_data_names[] = {
+	{ "email", N_("your e-mail address") },
+	{ "phone", N_("your phone number") },
+	{ "interests", N_("your interests") },
+	{ "visits", N_("your visits") },
+	{ "rewards", N_("your rewards") },
+	{ "dietary_needs", N_("your dietary needs") },
+	{ "purchase_history", N_("what you buy") },
+};
+
+static const char *
+screen_data_name(const char *id)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof screen_data_names / sizeof screen_data_names[0]; i++)
+		if (strcmp(screen_data_names[i].id, id) == 0)
+			return _(screen_data_names[i].words);
+	return id;
+}
+
 /* What data, why, what you get, how long, who else sees it. */
 static void
 screen_purpose(const struct journey *j, struct view *v, const struct catalog_purpose *p)
@@ -16,7 +41,7 @@ screen_purpose(const struct journey *j, struct view *v, const struct catalog_pur
 	view_add(v, VIEW_PARAGRAPH, screen_text(j, &p->description), JOURNEY_EV_NONE, 0);
 	for (i = 0; i < p->ndata; i++)
 		n += (size_t)snprintf(data + n, n < sizeof data ? sizeof data - n : 0, "%s%s",
-		    i > 0 ? ", " : "", p->data[i]);
+		    i > 0 ? ", " : "", screen_data_name(p->data[i]));
 	view_addf(v, VIEW_NOTE, JOURNEY_EV_NONE, 0, "%s: %s", _("What data"), data);
 	view_addf(v, VIEW_NOTE, JOURNEY_EV_NONE, 0, "%s: %s", _("What you get"),
 	    screen_text(j, &p->benefit));
