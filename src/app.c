@@ -319,6 +319,23 @@ app_print(struct app *a, time_t now, char **cause)
 		    a->shop->config->printer_transport);
 		escpos_document(a->shop->config->store_name, lines, 3, &b);
 		rc = slip_print(a->shop, &b, cause);
+	} else if (j->step == JOURNEY_STAFF_REPRINT) {
+		/* A code's slip again, for staff: only a reward that can still be redeemed. */
+		char	 target[64];
+		rc = slip_build(a->shop, j->scanned_text, now, &t, &b, cause);
+		sodium_memzero(j->scanned_text, sizeof j->scanned_text);
+		if (rc == 0 && t.status != REWARD_VALID) {
+			j->message = N_("This code cannot be printed: it is not a reward that can "
+			    "still be redeemed");
+			escpos_buf_clear(&b);
+			return JOURNEY_UPDATE | JOURNEY_BELL;
+		}
+		if (rc == 0)
+			rc = slip_print(a->shop, &b, cause);
+		snprintf(target, sizeof target, "reward %u:%llu", t.payload.terminal,
+		    (unsigned long long)t.payload.serial);
+		if (rc == 0 && audit_record(a->shop, now, j->staff, "reprint", target, cause) != 0)
+			rc = -1;
 	} else if (j->step == JOURNEY_MY_DATA) {
 		slip_member(a->shop, j->draft->profile, j->draft->consents, j->rewards.n, j->lang,
 		    &b);

@@ -43,7 +43,8 @@ static const char *const journey_step_names[] = {
 	[JOURNEY_MY_INTERESTS] = "my_interests",	[JOURNEY_MY_CONSENTS] = "my_consents",
 	[JOURNEY_MY_DATA] = "my_data",		[JOURNEY_DELETE] = "delete",
 	[JOURNEY_DELETED] = "deleted",		[JOURNEY_STAFF] = "staff",
-	[JOURNEY_STAFF_MENU] = "staff_menu",	[JOURNEY_DESK_SIGNIN] = "desk_signin",
+	[JOURNEY_STAFF_MENU] = "staff_menu",	[JOURNEY_STAFF_REPRINT] = "staff_reprint",
+	[JOURNEY_DESK_SIGNIN] = "desk_signin",
 	[JOURNEY_DESK_READY] = "desk_ready",	[JOURNEY_DESK_RESULT] = "desk_result",
 	[JOURNEY_DESK_MEMBER] = "desk_member",
 };
@@ -868,6 +869,16 @@ static const struct journey_transition journey_table[] = {
 	{ JOURNEY_STAFF_MENU, JOURNEY_EV_YES, journey_is_admin, NULL, JOURNEY_STAY, JOURNEY_QUIT },
 	{ JOURNEY_STAFF_MENU, JOURNEY_EV_JOIN, NULL, journey_start, JOURNEY_INTRO, R },
 	{ JOURNEY_STAFF_MENU, JOURNEY_EV_PRINT, NULL, NULL, JOURNEY_STAY, U | JOURNEY_PRINT },
+	{ JOURNEY_STAFF_MENU, JOURNEY_EV_CHOOSE, NULL, journey_desk_ready, JOURNEY_STAFF_REPRINT,
+	    R },
+	{ JOURNEY_STAFF_REPRINT, JOURNEY_EV_SCAN, NULL, journey_desk_take, JOURNEY_STAY,
+	    U | JOURNEY_PRINT },
+	{ JOURNEY_STAFF_REPRINT, JOURNEY_EV_CHAR, NULL, journey_type, JOURNEY_STAY, U },
+	{ JOURNEY_STAFF_REPRINT, JOURNEY_EV_ERASE, NULL, journey_erase, JOURNEY_STAY, U },
+	{ JOURNEY_STAFF_REPRINT, JOURNEY_EV_FIELD, NULL, NULL, JOURNEY_STAY, 0 },
+	{ JOURNEY_STAFF_REPRINT, JOURNEY_EV_NEXT, NULL, journey_desk_take, JOURNEY_STAY,
+	    U | JOURNEY_PRINT },
+	{ JOURNEY_STAFF_REPRINT, JOURNEY_EV_BACK, NULL, NULL, JOURNEY_STAFF_MENU, R },
 	{ JOURNEY_STAFF_MENU, JOURNEY_EV_BACK, NULL, NULL, JOURNEY_ATTRACT, R | JOURNEY_WIPE },
 
 	/* The loyalty desk: sign in, then scans; each code redeemed at once, each card opened. */

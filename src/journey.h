@@ -47,6 +47,7 @@ enum journey_step {
 	JOURNEY_DELETED,
 	JOURNEY_STAFF,		/* the staff gate: a staff PIN */
 	JOURNEY_STAFF_MENU,
+	JOURNEY_STAFF_REPRINT,	/* staff: a code scanned or typed, its slip printed again */
 	JOURNEY_DESK_SIGNIN,	/* the desk: a staff member signs in */
 	JOURNEY_DESK_READY,	/* waiting for a scan, or a code or card typed */
 	JOURNEY_DESK_RESULT,	/* what a code turned out to be, large */

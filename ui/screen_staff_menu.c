@@ -11,6 +11,7 @@ screen_staff_menu_build(const struct journey *j, struct view *v)
 {
 	snprintf(v->title, sizeof v->title, "%s", _("Staff"));
 	view_add(v, VIEW_LINK, _("Staff-assisted sign-up"), JOURNEY_EV_JOIN, 0);
+	view_add(v, VIEW_LINK, _("Reprint a code"), JOURNEY_EV_CHOOSE, 0);
 	view_add(v, VIEW_LINK, _("Print a test receipt"), JOURNEY_EV_PRINT, 0);
 	if (j->admin)
 		view_add(v, VIEW_LINK, _("Leave the kiosk"), JOURNEY_EV_YES, 0);

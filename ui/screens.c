@@ -33,6 +33,7 @@ static const struct screen *const screens_table[JOURNEY_NSTEPS] = {
 	[JOURNEY_DELETED] = &screen_deleted,
 	[JOURNEY_STAFF] = &screen_staff,
 	[JOURNEY_STAFF_MENU] = &screen_staff_menu,
+	[JOURNEY_STAFF_REPRINT] = &screen_staff_reprint,
 	[JOURNEY_DESK_SIGNIN] = &screen_desk_signin,
 	[JOURNEY_DESK_READY] = &screen_desk_ready,
 	[JOURNEY_DESK_RESULT] = &screen_desk_result,

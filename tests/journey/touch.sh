@@ -72,6 +72,17 @@ check "a staff member gets the staff menu" -- tm_wait_for "Staff-assisted sign-u
 check "without a way out" -- sh -c "! grep -q 'Leave the kiosk' '$TM_SCREEN'"
 click_on "Print a test receipt"
 check "a test receipt without a printer says so" -- tm_wait_for "The printer is not available"
+click_on "Reprint a code"
+check "reprint asks for a code" -- tm_wait_for "Scan the code, or type it."
+tm_type "$CODE"$'\r'
+check "a scanned code's slip goes to the printer (here: none, and it says so)" -- \
+	tm_wait_for "The printer is not available"
+tm_type "hello"
+sleep 0.1
+tm_keys Enter
+check "something that is not a live reward is not printed" -- tm_wait_for "cannot be printed"
+click_on "Back"
+tm_wait_for "Staff-assisted sign-up" >/dev/null
 click_on "Staff-assisted sign-up"
 check "staff can start an assisted sign-up" -- tm_wait_for "What we ask and why"
 click_on "Next"
