@@ -111,40 +111,14 @@ app_load_consents(struct app *a, time_t now, char **cause)
 	return 0;
 }
 
-/* The member's rewards still to redeem into j->rewards (the first REWARD_MAX_ISSUED). */
+/* The member's rewards still to redeem into j->rewards, and their stamp card. */
 static int
 app_load_rewards(struct app *a, time_t now, char **cause)
 {
 	struct journey	*j = a->journey;
-	json_t		*o = json_object(), *r;
-	size_t		 i;
-	int		 rc;
 
-	j->rewards.n = 0;
-	j->stamps_every = 0;
-	if ((rc = reward_member_json(a->shop, j->uid, now, true, o, cause)) == 0) {
-		const char *rule;
-		json_t *card;
-		json_object_foreach(json_object_get(o, "stamps"), rule, card) {
-			j->stamps = (long)json_integer_value(json_object_get(card, "stamps"));
-			j->stamps_every = (long)json_integer_value(json_object_get(card, "every"));
-			break;
-		}
-		json_array_foreach(json_object_get(o, "rewards"), i, r) {
-			struct reward_ticket t;
-			if (j->rewards.n == REWARD_MAX_ISSUED)
-				break;
-			if (reward_check(a->shop, json_string_value(json_object_get(r, "code")), now,
-			    &t, cause) != 0 || t.status != REWARD_VALID)
-				continue;
-			util_copy(j->rewards.v[j->rewards.n].code, CODE_LEN + 1, t.code);
-			j->rewards.v[j->rewards.n].rule = t.rule;
-			j->rewards.v[j->rewards.n].expires = t.expires;
-			j->rewards.n++;
-		}
-	}
-	json_decref(o);
-	return rc;
+	return reward_outstanding(a->shop, j->uid, now, &j->rewards, &j->stamps,
+	    &j->stamps_every, cause);
 }
 
 /* Open the member j->uid into the draft: profile, consents, rewards. */

@@ -745,7 +745,6 @@ static const struct journey_transition journey_table[] = {
 	{ JOURNEY_CONTACT, JOURNEY_EV_FIELD, NULL, journey_choose_field, JOURNEY_STAY, U },
 	{ JOURNEY_CONTACT, JOURNEY_EV_CHAR, NULL, journey_type, JOURNEY_STAY, U },
 	{ JOURNEY_CONTACT, JOURNEY_EV_ERASE, NULL, journey_erase, JOURNEY_STAY, U },
-	{ JOURNEY_CONTACT, JOURNEY_EV_SCAN, NULL, NULL, JOURNEY_STAY, 0 },
 	{ JOURNEY_CONTACT, JOURNEY_EV_NEXT, NULL, journey_leave_contact, JOURNEY_STAY, R },
 	{ JOURNEY_CONTACT, JOURNEY_EV_BACK, NULL, NULL, JOURNEY_CHANNELS, R },
 
@@ -1055,17 +1054,15 @@ journey_handle(struct journey *j, const struct journey_event *ev)
 unsigned
 journey_done(struct journey *j, unsigned effect, bool ok, const char *message)
 {
-	j->message = message;
 	if (!ok) {
 		if (effect == JOURNEY_ENROLL)
 			journey_go(j, JOURNEY_REVIEW);
-		if (effect == JOURNEY_ENROLL || effect == JOURNEY_LOOKUP ||
-		    effect == JOURNEY_VERIFY_PIN || effect == JOURNEY_STAFF_PIN)
-			j->message = message;
+		j->message = message;
 		if (effect == JOURNEY_VERIFY_PIN || effect == JOURNEY_STAFF_PIN)
 			sodium_memzero(j->text[JOURNEY_FIELD_PIN], sizeof j->text[0]);
 		return JOURNEY_REDRAW | JOURNEY_BELL;
 	}
+	j->message = message;
 	switch (effect) {
 	case JOURNEY_ENROLL:
 		j->reward_shown = 0;

@@ -249,6 +249,26 @@ reward_finish(struct shop *s, int rc, char **cause)
 	return store_commit(s->store, cause) == 0 ? rc : -1;
 }
 
+/* How many visits a member has made; -1 on a store error. */
+static long
+reward_visits(struct shop *s, sqlite3_int64 member)
+{
+	sqlite3_stmt	*stmt = store_prepare(s->store,
+	    "SELECT count(*) FROM visits WHERE customer = ?1");
+	long		 n = -1;
+
+	sqlite3_bind_int64(stmt, 1, member);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		n = (long)sqlite3_column_int64(stmt, 0);
+	sqlite3_reset(stmt);
+	return n;
+}
+
+/* A member's rewards still to redeem, in the order they were issued (code, rule, expires). */
+static const char reward_outstanding_sql[] =
+    "SELECT code, rule, expires FROM rewards WHERE customer = ?1 AND state = 'issued'"
+    " AND expires >= ?2 ORDER BY id";
+
 int
 reward_visit(struct shop *s, const char *uid, const char *staff, time_t now, long *count,
     struct reward_list *out, char **cause)
@@ -279,14 +299,8 @@ reward_visit(struct shop *s, const char *uid, const char *staff, time_t now, lon
 	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)now);
 	rc = sqlite3_step(stmt);
 	sqlite3_reset(stmt);
-	stmt = store_prepare(s->store, "SELECT count(*) FROM visits WHERE customer = ?1");
-	sqlite3_bind_int64(stmt, 1, member);
-	if (rc != SQLITE_DONE || sqlite3_step(stmt) != SQLITE_ROW) {
-		sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE || (*count = reward_visits(s, member)) < 0)
 		return reward_finish(s, store_fail(s->store, cause, "cannot stamp the visit"), cause);
-	}
-	*count = (long)sqlite3_column_int64(stmt, 0);
-	sqlite3_reset(stmt);
 
 	for (i = 0; i < s->catalog->nrewards; i++) {
 		const struct catalog_reward *r = &s->catalog->rewards[i];
@@ -592,9 +606,7 @@ reward_member_json(struct shop *s, const char *uid, time_t now, bool outstanding
 	json_object_set_new(o, "stamps", stamps);
 	if ((rc = reward_member(s, uid, &member, cause)) != 0)
 		return rc;
-	stmt = store_prepare(s->store,
-	    "SELECT code, rule, expires FROM rewards WHERE customer = ?1 AND state = 'issued'"
-	    " AND expires >= ?2 ORDER BY id");
+	stmt = store_prepare(s->store, reward_outstanding_sql);
 	sqlite3_bind_int64(stmt, 1, member);
 	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)now);
 	while (outstanding && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -615,13 +627,7 @@ reward_member_json(struct shop *s, const char *uid, time_t now, bool outstanding
 	if (outstanding && rc != SQLITE_DONE)
 		return store_fail(s->store, cause, "cannot read the rewards");
 
-	stmt = store_prepare(s->store, "SELECT count(*) FROM visits WHERE customer = ?1");
-	sqlite3_bind_int64(stmt, 1, member);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		visits = (long)sqlite3_column_int64(stmt, 0);
-	sqlite3_reset(stmt);
-	if (rc != SQLITE_ROW)
+	if ((visits = reward_visits(s, member)) < 0)
 		return store_fail(s->store, cause, "cannot read the visits");
 	for (i = 0; i < s->catalog->nrewards; i++) {
 		const struct catalog_reward *r = &s->catalog->rewards[i];
@@ -631,5 +637,43 @@ reward_member_json(struct shop *s, const char *uid, time_t now, bool outstanding
 		    (json_int_t)visits, "every", r->every, "stamps", (json_int_t)(visits % r->every),
 		    "to_next", (int)(r->every - visits % r->every)));
 	}
+	return 0;
+}
+
+int
+reward_outstanding(struct shop *s, const char *uid, time_t now, struct reward_list *out,
+    long *stamps, long *every, char **cause)
+{
+	sqlite3_stmt	*stmt;
+	sqlite3_int64	 member;
+	long		 visits;
+	size_t		 i;
+	int		 rc;
+
+	out->n = 0;
+	*stamps = *every = 0;
+	if ((rc = reward_member(s, uid, &member, cause)) != 0)
+		return rc;
+	stmt = store_prepare(s->store, reward_outstanding_sql);
+	sqlite3_bind_int64(stmt, 1, member);
+	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)now);
+	while (out->n < REWARD_MAX_ISSUED && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct reward_issued *r = &out->v[out->n++];
+		util_copy(r->code, sizeof r->code, (const char *)sqlite3_column_text(stmt, 0));
+		r->rule = catalog_reward_find(s->catalog, (const char *)sqlite3_column_text(stmt, 1));
+		r->expires = (time_t)sqlite3_column_int64(stmt, 2);
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(s->store, cause, "cannot read the rewards");
+	if ((visits = reward_visits(s, member)) < 0)
+		return store_fail(s->store, cause, "cannot read the visits");
+	/* The first stamp rule is the stamp card a screen shows. */
+	for (i = 0; i < s->catalog->nrewards; i++)
+		if (s->catalog->rewards[i].trigger == CATALOG_TRIGGER_STAMP) {
+			*every = s->catalog->rewards[i].every;
+			*stamps = visits % *every;
+			break;
+		}
 	return 0;
 }

@@ -141,6 +141,12 @@ json_t	*reward_list_json(const struct shop *, const struct reward_list *, int la
 int	reward_member_json(struct shop *, const char *uid, time_t now, bool outstanding,
 	    json_t *o, char **cause);
 
+/* A member's first REWARD_MAX_ISSUED rewards still to redeem into out, and their stamp card
+ * (stamps on it, every how many visits; 0 and 0 without a stamp rule), for the screens.
+ * CUSTOMER_NOT_FOUND or -1 with *cause. */
+int	reward_outstanding(struct shop *, const char *uid, time_t now, struct reward_list *out,
+	    long *stamps, long *every, char **cause);
+
 /* The status in words, for staff. */
 const char	*reward_status_name(enum reward_status);
 

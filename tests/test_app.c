@@ -1,0 +1,185 @@
+/*
+ * test_app — the journey's effects on a real store, without a terminal: a sign-up saved with
+ * its consents and reward, a scanned card signing in with the member's rewards, a wrong PIN,
+ * withdraw all and delete me recorded, and the desk redeeming a code once and stamping a visit.
+ */
+#include <criterion/criterion.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "helpers.h"
+#include "staff.h"
+
+static char		*dir;
+static struct shop	*s;
+static struct app	*a;
+static time_t		 now;
+
+static void
+setup(void)
+{
+	dir = helpers_tmpdir();
+	s = helpers_shop(dir);
+	now = HELPERS_NOW;
+	a = NULL;
+}
+
+static void
+teardown(void)
+{
+	app_free(a);
+	shop_close(s);
+	helpers_rmdir(dir);
+	free(dir);
+}
+
+TestSuite(app, .init = setup, .fini = teardown);
+
+static unsigned
+send(enum journey_event_type type, int arg, const char *text)
+{
+	struct journey_event	ev = { type, arg, text, ++now };
+
+	return app_handle(a, &ev);
+}
+
+static void
+type(const char *text)
+{
+	for (; *text != '\0'; text++)
+		send(JOURNEY_EV_CHAR, (unsigned char)*text, NULL);
+}
+
+static enum journey_step
+step(void)
+{
+	return app_journey(a)->step;
+}
+
+static long
+query_long(const char *sql)
+{
+	sqlite3_stmt	*q;
+	long		 n = -1;
+
+	cr_assert_eq(sqlite3_prepare_v2(store_db(s->store), sql, -1, &q, NULL), SQLITE_OK);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		n = (long)sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return n;
+}
+
+/* A sign-up through the kiosk: no channel, every purpose refused, a new card, PIN 2580. */
+static void
+sign_up(void)
+{
+	size_t	i;
+
+	send(JOURNEY_EV_START, 0, NULL);
+	send(JOURNEY_EV_NEXT, 0, NULL);		/* intro */
+	send(JOURNEY_EV_NEXT, 0, NULL);		/* interests */
+	send(JOURNEY_EV_NEXT, 0, NULL);		/* channels: none */
+	for (i = 0; i < s->catalog->npurposes; i++)
+		send(JOURNEY_EV_NO, 0, NULL);
+	cr_assert_eq(step(), JOURNEY_REVIEW);
+	send(JOURNEY_EV_NEXT, 0, NULL);
+	send(JOURNEY_EV_CHOOSE, 0, NULL);	/* a new card */
+	type("2580");
+	send(JOURNEY_EV_NEXT, 0, NULL);
+	type("2580");
+	send(JOURNEY_EV_NEXT, 0, NULL);
+}
+
+Test(app, a_sign_up_is_saved_with_its_consents_and_reward)
+{
+	a = app_new(s, now);
+	sign_up();
+	cr_assert_eq(step(), JOURNEY_REWARD, "step %s", journey_step_name(step()));
+	cr_assert_eq(app_journey(a)->rewards.n, 1, "the welcome offer");
+	cr_assert_eq(strlen(app_journey(a)->draft->profile->card), 12, "a new card number");
+	cr_assert_eq(query_long("SELECT count(*) FROM customers"), 1);
+	cr_assert_eq(query_long("SELECT count(*) FROM consent_records WHERE state = 'refused'"
+	    " AND json_extract(body, '$.method') = 'kiosk'"), (long)s->catalog->npurposes);
+	cr_assert(send(JOURNEY_EV_NEXT, 0, NULL) & JOURNEY_REDRAW);
+	cr_assert(send(JOURNEY_EV_NEXT, 0, NULL) & JOURNEY_REDRAW);
+	cr_assert_eq(step(), JOURNEY_ATTRACT);
+	cr_assert_str_eq(app_journey(a)->draft->profile->card, "", "the session is wiped");
+}
+
+Test(app, a_scanned_card_signs_in_and_a_wrong_pin_is_refused)
+{
+	char	uid[CUSTOMER_UID_LEN + 1];
+
+	helpers_enroll(s, "{\"card\":\"400012345678\",\"language\":\"en\",\"pin\":\"2580\","
+	    "\"consents\":{\"personalised_offers\":true}}", now, uid);
+	a = app_new(s, now);
+	send(JOURNEY_EV_SCAN, 0, "400012345678");
+	cr_assert_eq(step(), JOURNEY_MEMBER);
+	cr_assert_str_eq(app_journey(a)->uid, uid);
+	cr_assert_eq(app_journey(a)->rewards.n, 1, "the welcome offer, to show again");
+	cr_assert_eq(app_journey(a)->stamps_every, 5);
+
+	send(JOURNEY_EV_BACK, 0, NULL);
+	send(JOURNEY_EV_SIGNIN, 0, NULL);
+	type("400012345678");
+	send(JOURNEY_EV_NEXT, 0, NULL);
+	cr_assert_eq(step(), JOURNEY_SIGNIN_PIN);
+	type("1111");
+	cr_assert(send(JOURNEY_EV_NEXT, 0, NULL) & JOURNEY_BELL);
+	cr_assert_str_eq(app_journey(a)->message, "Wrong PIN");
+	type("2580");
+	send(JOURNEY_EV_NEXT, 0, NULL);
+	cr_assert_eq(step(), JOURNEY_MEMBER);
+}
+
+Test(app, withdraw_all_and_delete_me_reach_the_store)
+{
+	char	uid[CUSTOMER_UID_LEN + 1];
+
+	helpers_enroll(s, "{\"card\":\"400012345678\",\"language\":\"en\","
+	    "\"consents\":{\"personalised_offers\":true,\"aggregated_insights\":true}}", now, uid);
+	a = app_new(s, now);
+	send(JOURNEY_EV_SCAN, 0, "400012345678");
+	send(JOURNEY_EV_CHOOSE, 2, NULL);		/* my consents */
+	send(JOURNEY_EV_NO, 0, NULL);			/* withdraw all */
+	cr_assert_eq(query_long("SELECT count(*) FROM consent_records WHERE state = 'withdrawn'"),
+	    2);
+	cr_assert_eq(app_journey(a)->draft->consents[0], CONSENT_WITHDRAWN);
+	send(JOURNEY_EV_BACK, 0, NULL);
+	send(JOURNEY_EV_CHOOSE, 4, NULL);		/* delete me */
+	send(JOURNEY_EV_YES, 0, NULL);
+	cr_assert_eq(step(), JOURNEY_DELETED);
+	cr_assert_eq(query_long("SELECT count(*) FROM customers WHERE erased IS NOT NULL"), 1);
+}
+
+Test(app, the_desk_redeems_a_code_once_and_stamps_a_visit)
+{
+	struct reward_list	 l;
+	char			 uid[CUSTOMER_UID_LEN + 1], *cause = NULL;
+	long			 stamps, every;
+
+	cr_assert_eq(staff_add(s->store, s->vault, "carla", STAFF_ROLE_STAFF, "2468", now,
+	    &cause), STAFF_OK, "%s", cause);
+	helpers_enroll(s, "{\"card\":\"400022223333\",\"name\":\"Ben\",\"language\":\"en\"}",
+	    now, uid);
+	cr_assert_eq(reward_outstanding(s, uid, now, &l, &stamps, &every, &cause), 0);
+	a = app_new_desk(s, now, "carla");
+	cr_assert_eq(step(), JOURNEY_DESK_SIGNIN);
+	type("2468");
+	send(JOURNEY_EV_NEXT, 0, NULL);
+	cr_assert_eq(step(), JOURNEY_DESK_READY);
+	send(JOURNEY_EV_SCAN, 0, l.v[0].code);
+	cr_assert_eq(step(), JOURNEY_DESK_RESULT);
+	cr_assert_eq(app_journey(a)->ticket.status, REWARD_REDEEMED);
+	cr_assert(send(JOURNEY_EV_SCAN, 0, l.v[0].code) & JOURNEY_BELL, "a failure rings");
+	cr_assert_eq(app_journey(a)->ticket.status, REWARD_ALREADY);
+	send(JOURNEY_EV_SCAN, 0, "400022223333");
+	cr_assert_eq(step(), JOURNEY_DESK_MEMBER);
+	send(JOURNEY_EV_YES, 0, NULL);
+	cr_assert_eq(app_journey(a)->stamps, 1);
+	cr_assert_eq(query_long("SELECT count(*) FROM visits"), 1);
+	cr_assert_eq(query_long("SELECT count(*) FROM audit WHERE staff = 'carla'"), 3,
+	    "sign-in, redemption, visit");
+}
