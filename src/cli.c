@@ -779,6 +779,10 @@ cli_staff_exit(struct cli *c, int result, const char *name, char *cause)
 		free(cause);
 		return cli_error(c, CLI_EXIT_LOCKED, "'%s' is locked out after too many wrong "
 		    "PINs; try again later", name);
+	case STAFF_LAST_ADMIN:
+		free(cause);
+		return cli_error(c, CLI_EXIT_USAGE, "'%s' is the only admin: add another admin "
+		    "first", name);
 	default:
 		return cli_cause(c, CLI_EXIT_RUNTIME, cause);
 	}

@@ -179,8 +179,10 @@ out:
 enum staff_result
 staff_remove(struct store *st, const char *name, char **cause)
 {
+	/* One statement, so that two admins removing each other cannot both succeed. */
 	sqlite3_stmt		*stmt = store_prepare(st,
-	    "DELETE FROM staff WHERE name = ?1");
+	    "DELETE FROM staff WHERE name = ?1 AND (role <> 'admin' OR"
+	    " (SELECT count(*) FROM staff WHERE role = 'admin') > 1)");
 	enum staff_result	 rc;
 
 	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
@@ -188,10 +190,20 @@ staff_remove(struct store *st, const char *name, char **cause)
 		store_fail(st, cause, "cannot remove a staff member");
 		rc = STAFF_ERROR;
 	} else if (sqlite3_changes(store_db(st)) == 0)
-		rc = STAFF_NOT_FOUND;
+		rc = STAFF_LAST_ADMIN;
 	else
 		rc = STAFF_OK;
 	sqlite3_reset(stmt);
+	if (rc == STAFF_LAST_ADMIN) {
+		switch (staff_absent(st, name, cause)) {
+		case STAFF_OK:
+			return STAFF_NOT_FOUND;
+		case STAFF_ERROR:
+			return STAFF_ERROR;
+		default:
+			break;
+		}
+	}
 	return rc;
 }
 
@@ -288,6 +300,22 @@ out:
 	/* Reset now: a statement left stepping would pin a read snapshot through the hashing. */
 	sqlite3_reset(stmt);
 	return rc;
+}
+
+enum staff_result
+staff_role_now(struct store *st, const char *name, time_t now, enum staff_role *role_out,
+    char **cause)
+{
+	struct staff_account	 acct;
+	enum staff_result	 rc;
+
+	if ((rc = staff_read(st, name, &acct, cause)) != STAFF_OK)
+		return rc;
+	sodium_memzero(acct.hash, sizeof acct.hash);
+	if (acct.locked_until > now)
+		return STAFF_LOCKED;
+	*role_out = acct.role;
+	return STAFF_OK;
 }
 
 /*

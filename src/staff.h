@@ -37,6 +37,7 @@ enum staff_result {
 	STAFF_BAD_INPUT,	/* a malformed name or PIN, or bad limits; *cause says why */
 	STAFF_WRONG_PIN,
 	STAFF_LOCKED,		/* too many wrong PINs; try again after locked_until */
+	STAFF_LAST_ADMIN,	/* removing this account would leave the store without an admin */
 };
 
 /* One account as staff_list shows it: never the hash. */
@@ -57,7 +58,8 @@ const char	*staff_role_name(enum staff_role);
 enum staff_result staff_add(struct store *, const struct vault *, const char *name,
 		     enum staff_role, const char *pin, time_t now, char **cause);
 
-/* Remove an account; STAFF_NOT_FOUND if there is none of that name. */
+/* Remove an account; STAFF_NOT_FOUND if there is none of that name, STAFF_LAST_ADMIN if it
+ * is the only admin (nobody could then change the staff from the kiosk). */
 enum staff_result staff_remove(struct store *, const char *name, char **cause);
 
 /*
@@ -78,5 +80,14 @@ enum staff_result staff_list(struct store *, int (*fn)(const struct staff_info *
 enum staff_result staff_verify(struct store *, const struct vault *, const char *name,
 		     const char *pin, time_t now, int max_failures, int lockout_minutes,
 		     enum staff_role *role_out, time_t *locked_until_out, char **cause);
+
+/*
+ * The role an account has in the store now: STAFF_OK with *role_out, STAFF_NOT_FOUND if it was
+ * removed, STAFF_LOCKED if it is locked at now.  Every admin action asks this at the moment it
+ * acts, rather than trusting what was true at sign-in or what a screen shows, so an account
+ * removed, demoted or locked since it signed in gets nothing more.
+ */
+enum staff_result staff_role_now(struct store *, const char *name, time_t now,
+		     enum staff_role *role_out, char **cause);
 
 #endif

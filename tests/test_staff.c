@@ -201,6 +201,55 @@ Test(staff, add_list_and_remove)
 	test_staff_close(st, dir, path);
 }
 
+Test(staff, the_only_admin_cannot_be_removed)
+{
+	char			*dir, *path, *cause = NULL;
+	struct store		*st = test_staff_open(&dir, &path);
+	struct test_staff_list	 l;
+
+	test_staff_add(st, "anna", STAFF_ROLE_ADMIN, "1234");
+	test_staff_add(st, "zoe", STAFF_ROLE_STAFF, "1234");
+	cr_assert_eq(staff_remove(st, "anna", &cause), STAFF_LAST_ADMIN);
+	cr_assert_null(cause);
+	test_staff_add(st, "ben", STAFF_ROLE_ADMIN, "1234");
+	cr_assert_eq(staff_remove(st, "anna", &cause), STAFF_OK, "%s", cause);
+	cr_assert_eq(staff_remove(st, "ben", &cause), STAFF_LAST_ADMIN);
+	cr_assert_eq(staff_remove(st, "zoe", &cause), STAFF_OK, "%s", cause);
+	test_staff_list(st, &l);
+	cr_assert_eq(l.n, 1);
+	cr_assert_str_eq(l.info[0].name, "ben");
+	test_staff_close(st, dir, path);
+}
+
+Test(staff, the_role_now_follows_the_store_not_the_sign_in)
+{
+	char			*dir, *path, *cause = NULL;
+	struct store		*st = test_staff_open(&dir, &path);
+	enum staff_role		 role = STAFF_ROLE_STAFF;
+	int			 i;
+
+	test_staff_add(st, "anna", STAFF_ROLE_ADMIN, "1234");
+	test_staff_add(st, "ben", STAFF_ROLE_ADMIN, "5678");
+	cr_assert_eq(staff_role_now(st, "anna", HELPERS_NOW, &role, &cause), STAFF_OK, "%s",
+	    cause);
+	cr_assert_eq(role, STAFF_ROLE_ADMIN);
+	cr_assert_eq(staff_role_now(st, "nobody", HELPERS_NOW, &role, &cause), STAFF_NOT_FOUND);
+
+	/* Locked since: nothing, until the lock-out is over. */
+	for (i = 0; i < 5; i++)
+		(void)staff_verify(st, test_staff_vault, "anna", "0000", HELPERS_NOW, 5, 15, NULL, NULL,
+		    &cause);
+	cr_assert_eq(staff_role_now(st, "anna", HELPERS_NOW + 60, &role, &cause), STAFF_LOCKED);
+	cr_assert_eq(staff_role_now(st, "anna", HELPERS_NOW + 16 * 60, &role, &cause),
+	    STAFF_OK);
+
+	/* Removed since: nothing. */
+	cr_assert_eq(staff_remove(st, "anna", &cause), STAFF_OK, "%s", cause);
+	cr_assert_eq(staff_role_now(st, "anna", HELPERS_NOW, &role, &cause), STAFF_NOT_FOUND);
+	cr_assert_null(cause);
+	test_staff_close(st, dir, path);
+}
+
 Test(staff, the_list_callback_may_use_the_store_and_stop_early)
 {
 	char			*dir, *path, *cause = NULL;

@@ -85,6 +85,9 @@ IN="$WORK/pin" expect 6 "staff verify of an unknown name" -- staff verify nobody
 expect 0 "staff list" -- staff list
 check "the list shows alice as locked" -- jq -e 'select(.name == "alice") | .locked' "$OUT"
 check "the list holds no PIN hash" -- sh -c "! grep -q argon2 '$OUT'"
+expect 2 "the only admin cannot be removed" -- staff remove alice
+check "the refusal says to add another admin first" -- grep -q "only admin" "$ERR"
+IN="$WORK/pin" expect 0 "a second admin" -- staff add carol --role admin
 expect 0 "staff remove" -- staff remove alice
 expect 6 "staff remove again" -- staff remove alice
 
