@@ -12,6 +12,7 @@
 
 #include <sodium.h>
 
+#include "admin.h"
 #include "app.h"
 #include "audit.h"
 #include "i18n.h"
@@ -28,6 +29,17 @@ struct app {
 };
 
 #define APP_ART_MAX	4096
+
+/* Reasons are for logs, and may name a field: never shown, always wiped. */
+static void
+app_forget(char **cause)
+{
+	if (*cause == NULL)
+		return;
+	sodium_memzero(*cause, strlen(*cause));
+	free(*cause);
+	*cause = NULL;
+}
 
 /* The attract screen's picture: a text file of the assets, optional. */
 static char *
@@ -56,6 +68,7 @@ app_new(struct shop *s, time_t now)
 	a->art = app_art(s);
 	a->journey = journey_new(s, now);
 	a->journey->art = a->art;
+	snprintf(a->till, sizeof a->till, "kiosk %d", s->config->terminal_id);
 	return a;
 }
 
@@ -376,8 +389,13 @@ app_desk_scan(struct app *a, time_t now, char **cause)
 		return journey_done(j, JOURNEY_DESK_SCAN, true, NULL) |
 		    (j->ticket.status == REWARD_REDEEMED ? 0 : JOURNEY_BELL);
 	}
-	/* Not a code: a member card, or nothing we know. */
+	/* Not a code: a member card (or, typed by staff, a phone number or e-mail address). */
 	rc = customer_lookup(a->shop, CONTACT_CARD, j->scanned_text, j->uid, &p, cause);
+	if (rc == CUSTOMER_NOT_FOUND || rc == CUSTOMER_INVALID) {
+		app_forget(cause);
+		rc = customer_lookup(a->shop, strchr(j->scanned_text, '@') != NULL ?
+		    CONTACT_EMAIL : CONTACT_PHONE, j->scanned_text, j->uid, &p, cause);
+	}
 	sodium_memzero(j->scanned_text, sizeof j->scanned_text);
 	if (rc != CUSTOMER_OK) {
 		memset(&j->ticket, 0, sizeof j->ticket);
@@ -414,6 +432,202 @@ app_visit(struct app *a, time_t now, char **cause)
 	    N_("Visit stamped: a stamp reward is due, hand it over") : N_("Visit stamped"));
 }
 
+/* ---- admin: every action asks the store, not the screen, whether this is an admin ---- */
+
+/*
+ * May the signed-in member of staff do an admin action now?  The role is read from the store at
+ * this moment (staff_role_now): a staff PIN, or an admin removed, demoted or locked since they
+ * signed in, gets nothing, whatever the journey believes.  A refusal is recorded ("denied",
+ * with the action as its target) and ends the journey's admin rights.
+ */
+static bool
+app_admin_allowed(struct app *a, time_t now, const char *action, char **cause)
+{
+	struct journey		*j = a->journey;
+	enum staff_role		 role = STAFF_ROLE_STAFF;
+	enum staff_result	 rc = STAFF_NOT_FOUND;
+
+	if (j->staff_mode && j->staff[0] != '\0')
+		rc = staff_role_now(a->shop->store, j->staff, now, &role, cause);
+	if (rc == STAFF_OK && role == STAFF_ROLE_ADMIN)
+		return true;
+	j->admin = false;
+	(void)audit_record(a->shop, now, j->staff[0] != '\0' ? j->staff : NULL, "denied", action,
+	    cause);
+	return false;
+}
+
+/* A purge's figures (admin_purge's JSON) into the admin screen's. */
+static void
+app_purge_figures(struct journey *j, json_t *o)
+{
+	j->figures.members_erased = (long)json_integer_value(json_object_get(o,
+	    "members_erased"));
+	j->figures.consents_expired = (long)json_integer_value(json_object_get(o,
+	    "consents_expired"));
+	j->figures.rewards_expired = (long)json_integer_value(json_object_get(o,
+	    "rewards_expired"));
+}
+
+static int
+app_staff_add_info(const struct staff_info *si, void *arg)
+{
+	struct journey_admin	*f = arg;
+
+	if (f->nstaff == JOURNEY_STAFF_MAX)
+		return 1;
+	f->staff[f->nstaff++] = *si;
+	return 0;
+}
+
+/* The accounts, again. */
+static int
+app_staff_list(struct app *a, char **cause)
+{
+	struct journey_admin	*f = &a->journey->figures;
+
+	f->nstaff = 0;
+	return staff_list(a->shop->store, app_staff_add_info, f, cause) == STAFF_OK ? 0 : -1;
+}
+
+static const char app_denied[] = N_("Only an admin can do this");
+static const char app_failed[] = N_("Sorry, something went wrong. Please try again.");
+
+/* What an admin step shows: the purge's preview, the staff accounts. */
+static unsigned
+app_admin_load(struct app *a, time_t now, char **cause)
+{
+	struct journey	*j = a->journey;
+	json_t		*o;
+
+	switch (j->step) {
+	case JOURNEY_ADMIN_PURGE:
+		if (!app_admin_allowed(a, now, "purge_preview", cause))
+			return journey_done(j, JOURNEY_ADMIN_LOAD, false, app_denied);
+		if ((o = admin_purge(a->shop, now, true, cause)) == NULL)
+			return journey_done(j, JOURNEY_ADMIN_LOAD, false, app_failed);
+		app_purge_figures(j, o);
+		json_decref(o);
+		break;
+	case JOURNEY_ADMIN_STAFF:
+		if (!app_admin_allowed(a, now, "staff_list", cause))
+			return journey_done(j, JOURNEY_ADMIN_LOAD, false, app_denied);
+		if (app_staff_list(a, cause) != 0)
+			return journey_done(j, JOURNEY_ADMIN_LOAD, false, app_failed);
+		break;
+	default:
+		break;
+	}
+	return journey_done(j, JOURNEY_ADMIN_LOAD, true, NULL);
+}
+
+static unsigned
+app_admin_purge(struct app *a, time_t now, char **cause)
+{
+	struct journey	*j = a->journey;
+	json_t		*o;
+
+	if (!app_admin_allowed(a, now, "purge", cause))
+		return journey_done(j, JOURNEY_ADMIN_ACT, false, app_denied);
+	if ((o = admin_purge(a->shop, now, false, cause)) == NULL)
+		return journey_done(j, JOURNEY_ADMIN_ACT, false, app_failed);
+	app_purge_figures(j, o);
+	json_decref(o);
+	j->figures.done = true;
+	if (audit_record(a->shop, now, j->staff, "purge", NULL, cause) != 0)
+		return journey_done(j, JOURNEY_ADMIN_ACT, false,
+		    N_("Retention was applied, but its audit record could not be written"));
+	return journey_done(j, JOURNEY_ADMIN_ACT, true, N_("Retention applied"));
+}
+
+static unsigned
+app_admin_staff_add(struct app *a, time_t now, char **cause)
+{
+	struct journey		*j = a->journey;
+	const char		*name = j->text[JOURNEY_FIELD_NAME], *msg = NULL;
+	enum staff_result	 rc;
+
+	if (!app_admin_allowed(a, now, "staff_add", cause))
+		return journey_done(j, JOURNEY_ADMIN_ACT, false, app_denied);
+	rc = staff_add(a->shop->store, a->shop->vault, name, j->figures.role,
+	    j->text[JOURNEY_FIELD_PIN], now, cause);
+	sodium_memzero(j->text[JOURNEY_FIELD_PIN], sizeof j->text[0]);
+	sodium_memzero(j->text[JOURNEY_FIELD_PIN2], sizeof j->text[0]);
+	switch (rc) {
+	case STAFF_OK:
+		break;
+	case STAFF_EXISTS:
+		msg = N_("There is already an account of this name");
+		break;
+	case STAFF_BAD_INPUT:
+		msg = N_("A name is 1 to 32 letters, digits, dots, dashes or underscores, and a "
+		    "PIN 4 to 12 digits");
+		break;
+	default:
+		msg = app_failed;
+	}
+	if (msg != NULL) {
+		j->field = JOURNEY_FIELD_NAME;
+		return journey_done(j, JOURNEY_ADMIN_ACT, false, msg);
+	}
+	if (audit_record(a->shop, now, j->staff, "staff_add", name, cause) != 0)
+		msg = N_("The account was added, but its audit record could not be written");
+	if (app_staff_list(a, cause) != 0)
+		msg = app_failed;
+	return journey_done(j, JOURNEY_ADMIN_ACT, true, msg != NULL ? msg :
+	    N_("Account added"));
+}
+
+static unsigned
+app_admin_staff_remove(struct app *a, time_t now, char **cause)
+{
+	struct journey		*j = a->journey;
+	char			 name[STAFF_NAME_MAX + 1];
+	const char		*msg = NULL;
+
+	if (!app_admin_allowed(a, now, "staff_remove", cause))
+		return journey_done(j, JOURNEY_ADMIN_ACT, false, app_denied);
+	util_copy(name, sizeof name, j->figures.staff[j->figures.chosen].name);
+	if (strcmp(name, j->staff) == 0)
+		return journey_done(j, JOURNEY_ADMIN_ACT, false,
+		    N_("You cannot remove your own account here"));
+	switch (staff_remove(a->shop->store, name, cause)) {
+	case STAFF_OK:
+		if (audit_record(a->shop, now, j->staff, "staff_remove", name, cause) != 0)
+			msg = N_("The account was removed, but its audit record could not be "
+			    "written");
+		break;
+	case STAFF_LAST_ADMIN:
+		return journey_done(j, JOURNEY_ADMIN_ACT, false,
+		    N_("This is the only admin: add another admin first"));
+	case STAFF_NOT_FOUND:
+		msg = N_("This account was already removed");
+		break;
+	default:
+		return journey_done(j, JOURNEY_ADMIN_ACT, false, app_failed);
+	}
+	if (app_staff_list(a, cause) != 0)
+		msg = app_failed;
+	return journey_done(j, JOURNEY_ADMIN_ACT, true, msg != NULL ? msg :
+	    N_("Account removed"));
+}
+
+/* What an admin step confirms. */
+static unsigned
+app_admin_act(struct app *a, time_t now, char **cause)
+{
+	switch (a->journey->step) {
+	case JOURNEY_ADMIN_PURGE:
+		return app_admin_purge(a, now, cause);
+	case JOURNEY_ADMIN_STAFF_ADD:
+		return app_admin_staff_add(a, now, cause);
+	case JOURNEY_ADMIN_STAFF_REMOVE:
+		return app_admin_staff_remove(a, now, cause);
+	default:
+		return 0;
+	}
+}
+
 static unsigned
 app_save_consent(struct app *a, time_t now, char **cause)
 {
@@ -442,18 +656,9 @@ static const struct {
 	{ JOURNEY_STAFF_PIN, app_staff },
 	{ JOURNEY_DESK_SCAN, app_desk_scan },
 	{ JOURNEY_VISIT, app_visit },
+	{ JOURNEY_ADMIN_LOAD, app_admin_load },
+	{ JOURNEY_ADMIN_ACT, app_admin_act },
 };
-
-/* Reasons are for logs, and may name a field: never shown, always wiped. */
-static void
-app_forget(char **cause)
-{
-	if (*cause == NULL)
-		return;
-	sodium_memzero(*cause, strlen(*cause));
-	free(*cause);
-	*cause = NULL;
-}
 
 unsigned
 app_handle(struct app *a, const struct journey_event *ev)

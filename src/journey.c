@@ -46,7 +46,9 @@ static const char *const journey_step_names[] = {
 	[JOURNEY_STAFF_MENU] = "staff_menu",	[JOURNEY_STAFF_REPRINT] = "staff_reprint",
 	[JOURNEY_DESK_SIGNIN] = "desk_signin",
 	[JOURNEY_DESK_READY] = "desk_ready",	[JOURNEY_DESK_RESULT] = "desk_result",
-	[JOURNEY_DESK_MEMBER] = "desk_member",
+	[JOURNEY_DESK_MEMBER] = "desk_member",	[JOURNEY_ADMIN_PURGE] = "admin_purge",
+	[JOURNEY_ADMIN_STAFF] = "admin_staff",	[JOURNEY_ADMIN_STAFF_ADD] = "admin_staff_add",
+	[JOURNEY_ADMIN_STAFF_REMOVE] = "admin_staff_remove",
 };
 
 const char *
@@ -711,6 +713,116 @@ journey_desk_ready(struct journey *j, const struct journey_event *ev)
 	j->field = JOURNEY_FIELD_NAME;
 }
 
+/* ---- staff and admin ----------------------------------------------------------------------- */
+
+/* The staff menu's entries that anyone signed in as staff may open... */
+static bool
+journey_opens_staff(const struct journey *j, const struct journey_event *ev)
+{
+	return j->staff_mode && ev->arg == JOURNEY_DESK_READY;
+}
+
+/* ...and those only an admin may (app.c asks the store again before it acts). */
+static bool
+journey_opens_admin(const struct journey *j, const struct journey_event *ev)
+{
+	return j->admin && (ev->arg == JOURNEY_ADMIN_PURGE || ev->arg == JOURNEY_ADMIN_STAFF);
+}
+
+static void
+journey_open(struct journey *j, const struct journey_event *ev)
+{
+	memset(&j->figures, 0, sizeof j->figures);
+	journey_go(j, (enum journey_step)ev->arg);
+}
+
+/* The desk inside a kiosk goes back to the staff menu; a desk's own "back" signs out. */
+static bool
+journey_in_kiosk(const struct journey *j, const struct journey_event *ev)
+{
+	(void)ev;
+	return !j->desk;
+}
+
+static void
+journey_staff_menu(struct journey *j, const struct journey_event *ev)
+{
+	(void)ev;
+	sodium_memzero(j->text, sizeof j->text);
+	journey_go(j, JOURNEY_STAFF_MENU);
+}
+
+static bool
+journey_valid_account(const struct journey *j, const struct journey_event *ev)
+{
+	return ev->arg >= 0 && ev->arg < j->figures.nstaff;
+}
+
+static void
+journey_choose_account(struct journey *j, const struct journey_event *ev)
+{
+	j->figures.chosen = ev->arg;
+	journey_go(j, JOURNEY_ADMIN_STAFF_REMOVE);
+}
+
+static void
+journey_add_account(struct journey *j, const struct journey_event *ev)
+{
+	(void)ev;
+	sodium_memzero(j->text, sizeof j->text);
+	j->figures.role = STAFF_ROLE_STAFF;
+	j->field = JOURNEY_FIELD_NAME;
+	journey_go(j, JOURNEY_ADMIN_STAFF_ADD);
+}
+
+/* Back to the list of accounts, with no PIN left behind. */
+static void
+journey_staff_list(struct journey *j, const struct journey_event *ev)
+{
+	(void)ev;
+	sodium_memzero(j->text, sizeof j->text);
+	journey_go(j, JOURNEY_ADMIN_STAFF);
+}
+
+static void
+journey_choose_role(struct journey *j, const struct journey_event *ev)
+{
+	j->figures.role = ev->arg == STAFF_ROLE_ADMIN ? STAFF_ROLE_ADMIN : STAFF_ROLE_STAFF;
+}
+
+/* A new account is ready when it has a name and the same PIN twice; "next" moves on until. */
+static bool
+journey_account_ready(const struct journey *j, const struct journey_event *ev)
+{
+	(void)ev;
+	return j->text[JOURNEY_FIELD_NAME][0] != '\0' &&
+	    strlen(j->text[JOURNEY_FIELD_PIN]) >= STAFF_PIN_MIN &&
+	    strcmp(j->text[JOURNEY_FIELD_PIN], j->text[JOURNEY_FIELD_PIN2]) == 0;
+}
+
+static void
+journey_account_next(struct journey *j, const struct journey_event *ev)
+{
+	(void)ev;
+	j->message = NULL;
+	if (j->field == JOURNEY_FIELD_NAME)
+		j->field = JOURNEY_FIELD_PIN;
+	else if (j->field == JOURNEY_FIELD_PIN)
+		j->field = JOURNEY_FIELD_PIN2;
+	else if (strlen(j->text[JOURNEY_FIELD_PIN]) < STAFF_PIN_MIN) {
+		j->message = N_("A PIN has at least 4 digits");
+		j->field = JOURNEY_FIELD_PIN;
+	} else if (strcmp(j->text[JOURNEY_FIELD_PIN], j->text[JOURNEY_FIELD_PIN2]) != 0) {
+		j->message = N_("The two PINs are not the same");
+		sodium_memzero(j->text[JOURNEY_FIELD_PIN], sizeof j->text[0]);
+		sodium_memzero(j->text[JOURNEY_FIELD_PIN2], sizeof j->text[0]);
+		j->field = JOURNEY_FIELD_PIN;
+	} else {
+		j->message = N_("Type the staff member's name");
+		j->field = JOURNEY_FIELD_NAME;
+	}
+}
+
 /* ---- the table ---------------------------------------------------------------------------- */
 
 #define R	JOURNEY_REDRAW
@@ -878,7 +990,33 @@ static const struct journey_transition journey_table[] = {
 	{ JOURNEY_STAFF_REPRINT, JOURNEY_EV_NEXT, NULL, journey_desk_take, JOURNEY_STAY,
 	    U | JOURNEY_PRINT },
 	{ JOURNEY_STAFF_REPRINT, JOURNEY_EV_BACK, NULL, NULL, JOURNEY_STAFF_MENU, R },
+	{ JOURNEY_STAFF_MENU, JOURNEY_EV_OPEN, journey_opens_staff, journey_desk_ready,
+	    JOURNEY_STAY, R },
+	{ JOURNEY_STAFF_MENU, JOURNEY_EV_OPEN, journey_opens_admin, journey_open, JOURNEY_STAY,
+	    R | JOURNEY_ADMIN_LOAD },
 	{ JOURNEY_STAFF_MENU, JOURNEY_EV_BACK, NULL, NULL, JOURNEY_ATTRACT, R | JOURNEY_WIPE },
+
+	/* Admin: retention with its preview; the staff accounts. */
+	{ JOURNEY_ADMIN_PURGE, JOURNEY_EV_YES, NULL, NULL, JOURNEY_STAY, R | JOURNEY_ADMIN_ACT },
+	{ JOURNEY_ADMIN_PURGE, JOURNEY_EV_BACK, NULL, journey_staff_menu, JOURNEY_STAY, R },
+	{ JOURNEY_ADMIN_STAFF, JOURNEY_EV_CHOOSE, journey_valid_account, journey_choose_account,
+	    JOURNEY_STAY, R },
+	{ JOURNEY_ADMIN_STAFF, JOURNEY_EV_JOIN, NULL, journey_add_account, JOURNEY_STAY, R },
+	{ JOURNEY_ADMIN_STAFF, JOURNEY_EV_BACK, NULL, journey_staff_menu, JOURNEY_STAY, R },
+	{ JOURNEY_ADMIN_STAFF_ADD, JOURNEY_EV_FIELD, NULL, journey_choose_field, JOURNEY_STAY,
+	    U },
+	{ JOURNEY_ADMIN_STAFF_ADD, JOURNEY_EV_CHAR, NULL, journey_type, JOURNEY_STAY, U },
+	{ JOURNEY_ADMIN_STAFF_ADD, JOURNEY_EV_ERASE, NULL, journey_erase, JOURNEY_STAY, U },
+	{ JOURNEY_ADMIN_STAFF_ADD, JOURNEY_EV_TOGGLE, NULL, journey_choose_role, JOURNEY_STAY,
+	    U },
+	{ JOURNEY_ADMIN_STAFF_ADD, JOURNEY_EV_NEXT, journey_account_ready, NULL, JOURNEY_STAY,
+	    R | JOURNEY_ADMIN_ACT },
+	{ JOURNEY_ADMIN_STAFF_ADD, JOURNEY_EV_NEXT, NULL, journey_account_next, JOURNEY_STAY, R },
+	{ JOURNEY_ADMIN_STAFF_ADD, JOURNEY_EV_BACK, NULL, journey_staff_list, JOURNEY_STAY, R },
+	{ JOURNEY_ADMIN_STAFF_REMOVE, JOURNEY_EV_YES, NULL, NULL, JOURNEY_STAY,
+	    R | JOURNEY_ADMIN_ACT },
+	{ JOURNEY_ADMIN_STAFF_REMOVE, JOURNEY_EV_BACK, NULL, journey_staff_list, JOURNEY_STAY,
+	    R },
 
 	/* The loyalty desk: sign in, then scans; each code redeemed at once, each card opened. */
 	{ JOURNEY_DESK_SIGNIN, JOURNEY_EV_FIELD, NULL, journey_choose_field, JOURNEY_STAY, U },
@@ -895,6 +1033,8 @@ static const struct journey_transition journey_table[] = {
 	{ JOURNEY_DESK_READY, JOURNEY_EV_FIELD, NULL, NULL, JOURNEY_STAY, 0 },
 	{ JOURNEY_DESK_READY, JOURNEY_EV_NEXT, NULL, journey_desk_take, JOURNEY_STAY,
 	    R | JOURNEY_DESK_SCAN },
+	{ JOURNEY_DESK_READY, JOURNEY_EV_BACK, journey_in_kiosk, journey_staff_menu,
+	    JOURNEY_STAY, R },
 	{ JOURNEY_DESK_READY, JOURNEY_EV_BACK, NULL, NULL, JOURNEY_STAY, R | JOURNEY_WIPE },
 
 	{ JOURNEY_DESK_RESULT, JOURNEY_EV_SCAN, NULL, journey_desk_take, JOURNEY_STAY,
@@ -1060,6 +1200,11 @@ journey_done(struct journey *j, unsigned effect, bool ok, const char *message)
 		j->message = message;
 		if (effect == JOURNEY_VERIFY_PIN || effect == JOURNEY_STAFF_PIN)
 			sodium_memzero(j->text[JOURNEY_FIELD_PIN], sizeof j->text[0]);
+		/* Refused an admin action: the store says this is not (or no longer) an admin. */
+		if ((effect == JOURNEY_ADMIN_LOAD || effect == JOURNEY_ADMIN_ACT) && !j->admin) {
+			journey_staff_menu(j, NULL);
+			j->message = message;
+		}
 		return JOURNEY_REDRAW | JOURNEY_BELL;
 	}
 	j->message = message;
@@ -1095,6 +1240,13 @@ journey_done(struct journey *j, unsigned effect, bool ok, const char *message)
 		break;
 	case JOURNEY_VISIT:
 		j->message = message;
+		break;
+	case JOURNEY_ADMIN_ACT:
+		/* An account added or removed: back to the list (app.c has read it again). */
+		if (j->step == JOURNEY_ADMIN_STAFF_ADD || j->step == JOURNEY_ADMIN_STAFF_REMOVE) {
+			journey_staff_list(j, NULL);
+			j->message = message;
+		}
 		break;
 	case JOURNEY_SAVE_PROFILE:
 		journey_go(j, JOURNEY_MEMBER);

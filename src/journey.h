@@ -20,6 +20,7 @@
 #include "code.h"
 #include "customer.h"
 #include "shop.h"
+#include "staff.h"
 
 enum journey_step {
 	JOURNEY_ATTRACT,
@@ -52,6 +53,10 @@ enum journey_step {
 	JOURNEY_DESK_READY,	/* waiting for a scan, or a code or card typed */
 	JOURNEY_DESK_RESULT,	/* what a code turned out to be, large */
 	JOURNEY_DESK_MEMBER,	/* a member's card: name, stamps, rewards, "stamp this visit" */
+	JOURNEY_ADMIN_PURGE,	/* admin: retention, with a preview of what will go */
+	JOURNEY_ADMIN_STAFF,	/* admin: the staff accounts */
+	JOURNEY_ADMIN_STAFF_ADD,
+	JOURNEY_ADMIN_STAFF_REMOVE,	/* confirm removing the chosen account */
 	JOURNEY_NSTEPS
 };
 
@@ -79,6 +84,7 @@ enum journey_event_type {
 	JOURNEY_EV_EDIT,	/* arg: the step to edit from the review */
 	JOURNEY_EV_JOIN,
 	JOURNEY_EV_SIGNIN,
+	JOURNEY_EV_OPEN,	/* arg: the step a staff menu entry opens */
 	JOURNEY_EV_NTYPES
 };
 
@@ -108,12 +114,15 @@ enum journey_effect {
 	JOURNEY_BELL		= 1 << 14,
 	JOURNEY_DESK_SCAN	= 1 << 15,	/* redeem the code, or open the card, in text */
 	JOURNEY_VISIT		= 1 << 16,	/* stamp the desk member's visit */
+	JOURNEY_ADMIN_LOAD	= 1 << 17,	/* read what the admin step shows */
+	JOURNEY_ADMIN_ACT	= 1 << 18,	/* do what the admin step confirms */
 };
 
 #define JOURNEY_TEXT_MAX	64
 #define JOURNEY_MAX_FIELDS	2
 #define JOURNEY_EXTENSIONS	10	/* "I'm still here" at least this often */
 #define JOURNEY_FAREWELL	10	/* seconds the last screen of a session stays */
+#define JOURNEY_STAFF_MAX	32	/* staff accounts an admin screen lists */
 
 /* The contact fields the contact step asks for, in order. */
 enum journey_field {
@@ -123,6 +132,18 @@ enum journey_field {
 	JOURNEY_FIELD_CARD,
 	JOURNEY_FIELD_PIN,
 	JOURNEY_FIELD_PIN2,
+};
+
+/* What an admin step shows, read by app.c (JOURNEY_ADMIN_LOAD) and after its action. */
+struct journey_admin {
+	/* Retention: what a purge erases or expires now (a preview until done). */
+	long			 members_erased, consents_expired, rewards_expired;
+	bool			 done;
+	/* The staff accounts, the one chosen, and the role of a new one. */
+	struct staff_info	 staff[JOURNEY_STAFF_MAX];
+	int			 nstaff;
+	int			 chosen;
+	enum staff_role		 role;
 };
 
 struct journey {
@@ -160,6 +181,7 @@ struct journey {
 	bool				 staff_mode;	/* a staff member opened the gate */
 	char				 staff[33];	/* their name, for the records */
 	bool				 admin;
+	struct journey_admin		 figures;	/* what an admin step shows */
 
 	/* Idle: the last event a person made, the warning, its extensions. */
 	time_t				 last_activity;

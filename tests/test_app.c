@@ -183,3 +183,163 @@ Test(app, the_desk_redeems_a_code_once_and_stamps_a_visit)
 	cr_assert_eq(query_long("SELECT count(*) FROM audit WHERE staff = 'carla'"), 3,
 	    "sign-in, redemption, visit");
 }
+
+/* Through the kiosk's staff gate as name with PIN. */
+static void
+staff_gate(const char *name, const char *pin)
+{
+	send(JOURNEY_EV_STAFF, 0, NULL);
+	type(name);
+	send(JOURNEY_EV_NEXT, 0, NULL);
+	type(pin);
+	send(JOURNEY_EV_NEXT, 0, NULL);
+	cr_assert_eq(step(), JOURNEY_STAFF_MENU, "step %s", journey_step_name(step()));
+}
+
+static void
+add_staff(const char *name, enum staff_role role, const char *pin)
+{
+	char	*cause = NULL;
+
+	cr_assert_eq(staff_add(s->store, s->vault, name, role, pin, now, &cause), STAFF_OK,
+	    "%s", cause);
+}
+
+Test(app, an_admin_previews_then_applies_retention)
+{
+	char	uid[CUSTOMER_UID_LEN + 1];
+
+	add_staff("anna", STAFF_ROLE_ADMIN, "1357");
+	helpers_enroll(s, "{\"card\":\"400022223333\",\"language\":\"en\"}",
+	    now - (time_t)(s->config->inactive_days + 1) * 86400, uid);
+	helpers_enroll(s, "{\"card\":\"400022224444\",\"language\":\"en\"}", now, uid);
+	a = app_new(s, now);
+	staff_gate("anna", "1357");
+	cr_assert(app_journey(a)->admin);
+	send(JOURNEY_EV_OPEN, JOURNEY_ADMIN_PURGE, NULL);
+	cr_assert_eq(step(), JOURNEY_ADMIN_PURGE);
+	cr_assert_eq(app_journey(a)->figures.members_erased, 1, "the preview");
+	cr_assert_not(app_journey(a)->figures.done);
+	cr_assert_eq(query_long("SELECT count(*) FROM customers WHERE erased IS NULL"), 2,
+	    "a preview changes nothing");
+	send(JOURNEY_EV_YES, 0, NULL);
+	cr_assert(app_journey(a)->figures.done);
+	cr_assert_str_eq(app_journey(a)->message, "Retention applied");
+	cr_assert_eq(query_long("SELECT count(*) FROM customers WHERE erased IS NULL"), 1);
+	cr_assert_eq(query_long("SELECT count(*) FROM audit WHERE staff = 'anna' AND"
+	    " action = 'purge'"), 1);
+}
+
+Test(app, a_staff_pin_never_reaches_an_admin_action)
+{
+	add_staff("anna", STAFF_ROLE_ADMIN, "1357");
+	add_staff("carla", STAFF_ROLE_STAFF, "2468");
+	a = app_new(s, now);
+	staff_gate("carla", "2468");
+	cr_assert_not(app_journey(a)->admin);
+	cr_assert_eq(send(JOURNEY_EV_OPEN, JOURNEY_ADMIN_PURGE, NULL), 0,
+	    "the journey does not open it");
+	cr_assert_eq(send(JOURNEY_EV_OPEN, JOURNEY_ADMIN_STAFF, NULL), 0);
+	cr_assert_eq(send(JOURNEY_EV_YES, 0, NULL) & JOURNEY_QUIT, 0, "nor leave the kiosk");
+	cr_assert_eq(step(), JOURNEY_STAFF_MENU);
+	/* Staff may open the desk, though. */
+	send(JOURNEY_EV_OPEN, JOURNEY_DESK_READY, NULL);
+	cr_assert_eq(step(), JOURNEY_DESK_READY);
+	send(JOURNEY_EV_BACK, 0, NULL);
+	cr_assert_eq(step(), JOURNEY_STAFF_MENU, "the kiosk's desk goes back to the menu");
+}
+
+Test(app, an_admin_demoted_since_signing_in_is_refused_and_it_is_recorded)
+{
+	char	*cause = NULL;
+
+	add_staff("anna", STAFF_ROLE_ADMIN, "1357");
+	add_staff("ben", STAFF_ROLE_ADMIN, "2468");
+	a = app_new(s, now);
+	staff_gate("anna", "1357");
+	cr_assert(app_journey(a)->admin);
+	/* Another admin removes anna's account while she is signed in. */
+	cr_assert_eq(staff_remove(s->store, "anna", &cause), STAFF_OK, "%s", cause);
+	cr_assert(send(JOURNEY_EV_OPEN, JOURNEY_ADMIN_PURGE, NULL) & JOURNEY_BELL);
+	cr_assert_eq(step(), JOURNEY_STAFF_MENU);
+	cr_assert_not(app_journey(a)->admin, "no admin rights left");
+	cr_assert_str_eq(app_journey(a)->message, "Only an admin can do this");
+	cr_assert_eq(query_long("SELECT count(*) FROM audit WHERE staff = 'anna' AND"
+	    " action = 'denied' AND target = 'purge_preview'"), 1);
+	cr_assert_eq(send(JOURNEY_EV_OPEN, JOURNEY_ADMIN_PURGE, NULL), 0,
+	    "and the menu no longer opens it");
+}
+
+Test(app, an_admin_adds_and_removes_staff_accounts_from_the_kiosk)
+{
+	char			*cause = NULL;
+	enum staff_role		 role;
+	const struct journey	*j;
+	int			 i, zoe = -1;
+
+	add_staff("anna", STAFF_ROLE_ADMIN, "1357");
+	a = app_new(s, now);
+	j = app_journey(a);
+	staff_gate("anna", "1357");
+	send(JOURNEY_EV_OPEN, JOURNEY_ADMIN_STAFF, NULL);
+	cr_assert_eq(step(), JOURNEY_ADMIN_STAFF);
+	cr_assert_eq(j->figures.nstaff, 1);
+
+	send(JOURNEY_EV_JOIN, 0, NULL);
+	cr_assert_eq(step(), JOURNEY_ADMIN_STAFF_ADD);
+	type("zoe");
+	send(JOURNEY_EV_NEXT, 0, NULL);
+	type("9753");
+	send(JOURNEY_EV_NEXT, 0, NULL);
+	type("9999");
+	send(JOURNEY_EV_NEXT, 0, NULL);
+	cr_assert_str_eq(j->message, "The two PINs are not the same");
+	cr_assert_str_eq(j->text[JOURNEY_FIELD_PIN], "", "both PINs are asked again");
+	type("9753");
+	send(JOURNEY_EV_NEXT, 0, NULL);
+	type("9753");
+	send(JOURNEY_EV_NEXT, 0, NULL);
+	cr_assert_eq(step(), JOURNEY_ADMIN_STAFF, "step %s", journey_step_name(step()));
+	cr_assert_str_eq(j->message, "Account added");
+	cr_assert_eq(j->figures.nstaff, 2);
+	cr_assert_eq(staff_verify(s->store, s->vault, "zoe", "9753", now, 5, 15, &role, NULL,
+	    &cause), STAFF_OK);
+	cr_assert_eq(role, STAFF_ROLE_STAFF);
+
+	/* anna cannot remove herself; zoe goes. */
+	for (i = 0; i < j->figures.nstaff; i++)
+		if (strcmp(j->figures.staff[i].name, "zoe") == 0)
+			zoe = i;
+	send(JOURNEY_EV_CHOOSE, zoe == 0 ? 1 : 0, NULL);
+	cr_assert_eq(step(), JOURNEY_ADMIN_STAFF_REMOVE);
+	send(JOURNEY_EV_YES, 0, NULL);
+	cr_assert_str_eq(j->message, "You cannot remove your own account here");
+	send(JOURNEY_EV_BACK, 0, NULL);
+	send(JOURNEY_EV_CHOOSE, zoe, NULL);
+	send(JOURNEY_EV_YES, 0, NULL);
+	cr_assert_eq(step(), JOURNEY_ADMIN_STAFF);
+	cr_assert_str_eq(j->message, "Account removed");
+	cr_assert_eq(j->figures.nstaff, 1);
+	cr_assert_eq(query_long("SELECT count(*) FROM audit WHERE staff = 'anna' AND"
+	    " action IN ('staff_add', 'staff_remove') AND target = 'zoe'"), 2);
+}
+
+Test(app, staff_look_up_a_member_by_phone_and_stamp_a_visit_from_the_kiosk)
+{
+	char	uid[CUSTOMER_UID_LEN + 1];
+
+	add_staff("carla", STAFF_ROLE_STAFF, "2468");
+	helpers_enroll(s, "{\"card\":\"400022223333\",\"name\":\"Ben\",\"phone\":\"0171 2345678\","
+	    "\"channels\":[\"sms\"],\"language\":\"en\"}", now, uid);
+	a = app_new(s, now);
+	staff_gate("carla", "2468");
+	send(JOURNEY_EV_OPEN, JOURNEY_DESK_READY, NULL);
+	type("+49 171 2345678");
+	send(JOURNEY_EV_NEXT, 0, NULL);
+	cr_assert_eq(step(), JOURNEY_DESK_MEMBER, "step %s", journey_step_name(step()));
+	cr_assert_str_eq(app_journey(a)->uid, uid);
+	send(JOURNEY_EV_YES, 0, NULL);
+	cr_assert_eq(query_long("SELECT count(*) FROM visits"), 1);
+	cr_assert_eq(query_long("SELECT count(*) FROM audit WHERE staff = 'carla' AND"
+	    " action = 'visit'"), 1);
+}

@@ -14,9 +14,10 @@ screen_desk_ready_build(const struct journey *j, struct view *v)
 	snprintf(v->status, sizeof v->status, "%s", j->staff);
 	view_add(v, VIEW_PARAGRAPH, _("Scan a reward code or a member card."), JOURNEY_EV_NONE,
 	    0);
-	screen_field(j, v, JOURNEY_FIELD_NAME, _("Or type a code or card number"), false);
+	screen_field(j, v, JOURNEY_FIELD_NAME, _("Or type a code, card, phone number or e-mail"),
+	    false);
 	screen_message(j, v);
-	view_add(v, VIEW_BUTTON, _("Sign out"), JOURNEY_EV_BACK, 0);
+	view_add(v, VIEW_BUTTON, j->desk ? _("Sign out") : _("Back"), JOURNEY_EV_BACK, 0);
 	view_add(v, VIEW_BUTTON, _("Check"), JOURNEY_EV_NEXT, 0)->primary = true;
 }
 

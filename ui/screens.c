@@ -38,6 +38,10 @@ static const struct screen *const screens_table[JOURNEY_NSTEPS] = {
 	[JOURNEY_DESK_READY] = &screen_desk_ready,
 	[JOURNEY_DESK_RESULT] = &screen_desk_result,
 	[JOURNEY_DESK_MEMBER] = &screen_desk_member,
+	[JOURNEY_ADMIN_PURGE] = &screen_admin_purge,
+	[JOURNEY_ADMIN_STAFF] = &screen_admin_staff,
+	[JOURNEY_ADMIN_STAFF_ADD] = &screen_admin_staff_add,
+	[JOURNEY_ADMIN_STAFF_REMOVE] = &screen_admin_staff_remove,
 };
 
 const struct screen *
