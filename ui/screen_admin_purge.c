@@ -14,15 +14,15 @@ screen_admin_purge_build(const struct journey *j, struct view *v)
 
 	snprintf(v->title, sizeof v->title, "%s", _("Retention"));
 	snprintf(v->status, sizeof v->status, "%s", j->staff);
-	view_add(v, VIEW_PARAGRAPH, f->done ? _("Retention was applied:") :
-	    _("A purge now would:"), JOURNEY_EV_NONE, 0);
-	view_addf(v, VIEW_PARAGRAPH, JOURNEY_EV_NONE, 0,
-	    _("erase %ld members not seen for %d days (their consent records stay as evidence);"),
-	    f->members_erased, j->shop->config->inactive_days);
-	view_addf(v, VIEW_PARAGRAPH, JOURNEY_EV_NONE, 0,
-	    _("mark %ld consents as lapsed, to be asked again;"), f->consents_expired);
-	view_addf(v, VIEW_PARAGRAPH, JOURNEY_EV_NONE, 0,
-	    _("expire %ld rewards past their date."), f->rewards_expired);
+	view_add(v, VIEW_PARAGRAPH, f->done ? _("Retention was applied to:") :
+	    _("A purge now erases these members (their consent records stay as evidence), asks "
+	    "these consents again and expires these rewards:"), JOURNEY_EV_NONE, 0);
+	view_addf(v, VIEW_PARAGRAPH, JOURNEY_EV_NONE, 0, _("Members not seen for %d days: %ld"),
+	    j->shop->config->inactive_days, f->members_erased);
+	view_addf(v, VIEW_PARAGRAPH, JOURNEY_EV_NONE, 0, _("Consents that have lapsed: %ld"),
+	    f->consents_expired);
+	view_addf(v, VIEW_PARAGRAPH, JOURNEY_EV_NONE, 0, _("Rewards past their date: %ld"),
+	    f->rewards_expired);
 	if (!f->done)
 		view_add(v, VIEW_NOTE, _("Erasure cannot be undone."), JOURNEY_EV_NONE, 0);
 	screen_message(j, v);
