@@ -333,7 +333,7 @@ admin_lapsed(struct shop *s, time_t now, char **cause)
 }
 
 json_t *
-admin_purge(struct shop *s, time_t now, bool dry_run, char **cause)
+admin_purge(struct shop *s, time_t now, bool dry_run, const char *actor, char **cause)
 {
 	time_t			 cutoff = now - (time_t)s->config->inactive_days * UTIL_DAY;
 	json_t			*inactive = NULL, *lapsed = NULL, *v, *o = NULL;
@@ -380,7 +380,8 @@ admin_purge(struct shop *s, time_t now, bool dry_run, char **cause)
 				goto out;
 			}
 		}
-		if (consent_chain_end(s, &chain, cause) != 0) {
+		if (consent_chain_end(s, &chain, cause) != 0 ||
+		    audit_record_locked(s, now, actor, "purge", NULL, cause) != 0) {
 			sqlite3_finalize(stmt);
 			store_rollback(s->store);
 			goto out;
@@ -412,4 +413,38 @@ out:
 	json_decref(inactive);
 	json_decref(lapsed);
 	return o;
+}
+
+/* An audit record to write inside a staff change's transaction. */
+struct admin_audit {
+	struct shop	*shop;
+	time_t		 now;
+	const char	*actor, *action, *target;
+};
+
+static int
+admin_audit_then(void *arg, char **cause)
+{
+	struct admin_audit	*a = arg;
+
+	return audit_record_locked(a->shop, a->now, a->actor, a->action, a->target, cause);
+}
+
+enum staff_result
+admin_staff_add(struct shop *s, const char *actor, const char *name, enum staff_role role,
+    const char *pin, time_t now, char **cause)
+{
+	struct admin_audit	a = { s, now, actor, "staff_add", name };
+
+	return staff_add_then(s->store, s->vault, name, role, pin, now, admin_audit_then, &a,
+	    cause);
+}
+
+enum staff_result
+admin_staff_remove(struct shop *s, const char *actor, const char *name, time_t now,
+    char **cause)
+{
+	struct admin_audit	a = { s, now, actor, "staff_remove", name };
+
+	return staff_remove_then(s->store, name, admin_audit_then, &a, cause);
 }

@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "shop.h"
+#include "staff.h"
 
 /* Figures below this many customers are suppressed in stats. */
 #define ADMIN_MIN_FIGURE	5
@@ -26,7 +27,16 @@ int	admin_verify(struct shop *, void (*report)(const char *, void *), void *arg,
 /* Aggregate figures as JSON (caller decrefs), or NULL and *cause. */
 json_t	*admin_stats(struct shop *, time_t now, char **cause);
 
-/* Apply retention at now; with dry_run nothing changes and the JSON says what would go. */
-json_t	*admin_purge(struct shop *, time_t now, bool dry_run, char **cause);
+/* Apply retention at now; with dry_run nothing changes and the JSON says what would go.  A
+ * real purge records itself in the audit chain (by actor: a staff name, or NULL for the
+ * command line) in the same transaction as its lapsed consents and expired rewards. */
+json_t	*admin_purge(struct shop *, time_t now, bool dry_run, const char *actor, char **cause);
+
+/* A staff account added or removed by actor, with its audit record in the same transaction
+ * (staff_add_then, staff_remove_then). */
+enum staff_result admin_staff_add(struct shop *, const char *actor, const char *name,
+	    enum staff_role, const char *pin, time_t now, char **cause);
+enum staff_result admin_staff_remove(struct shop *, const char *actor, const char *name,
+	    time_t now, char **cause);
 
 #endif

@@ -504,7 +504,7 @@ app_admin_load(struct app *a, time_t now, char **cause)
 	case JOURNEY_ADMIN_PURGE:
 		if (!app_admin_allowed(a, now, "purge_preview", cause))
 			return journey_done(j, JOURNEY_ADMIN_LOAD, false, app_denied);
-		if ((o = admin_purge(a->shop, now, true, cause)) == NULL)
+		if ((o = admin_purge(a->shop, now, true, j->staff, cause)) == NULL)
 			return journey_done(j, JOURNEY_ADMIN_LOAD, false, app_failed);
 		app_purge_figures(j, o);
 		json_decref(o);
@@ -529,14 +529,11 @@ app_admin_purge(struct app *a, time_t now, char **cause)
 
 	if (!app_admin_allowed(a, now, "purge", cause))
 		return journey_done(j, JOURNEY_ADMIN_ACT, false, app_denied);
-	if ((o = admin_purge(a->shop, now, false, cause)) == NULL)
+	if ((o = admin_purge(a->shop, now, false, j->staff, cause)) == NULL)
 		return journey_done(j, JOURNEY_ADMIN_ACT, false, app_failed);
 	app_purge_figures(j, o);
 	json_decref(o);
 	j->figures.done = true;
-	if (audit_record(a->shop, now, j->staff, "purge", NULL, cause) != 0)
-		return journey_done(j, JOURNEY_ADMIN_ACT, false,
-		    N_("Retention was applied, but its audit record could not be written"));
 	return journey_done(j, JOURNEY_ADMIN_ACT, true, N_("Retention applied"));
 }
 
@@ -549,7 +546,7 @@ app_admin_staff_add(struct app *a, time_t now, char **cause)
 
 	if (!app_admin_allowed(a, now, "staff_add", cause))
 		return journey_done(j, JOURNEY_ADMIN_ACT, false, app_denied);
-	rc = staff_add(a->shop->store, a->shop->vault, name, j->figures.role,
+	rc = admin_staff_add(a->shop, j->staff, name, j->figures.role,
 	    j->text[JOURNEY_FIELD_PIN], now, cause);
 	sodium_memzero(j->text[JOURNEY_FIELD_PIN], sizeof j->text[0]);
 	sodium_memzero(j->text[JOURNEY_FIELD_PIN2], sizeof j->text[0]);
@@ -570,8 +567,6 @@ app_admin_staff_add(struct app *a, time_t now, char **cause)
 		j->field = JOURNEY_FIELD_NAME;
 		return journey_done(j, JOURNEY_ADMIN_ACT, false, msg);
 	}
-	if (audit_record(a->shop, now, j->staff, "staff_add", name, cause) != 0)
-		msg = N_("The account was added, but its audit record could not be written");
 	if (app_staff_list(a, cause) != 0)
 		msg = app_failed;
 	return journey_done(j, JOURNEY_ADMIN_ACT, true, msg != NULL ? msg :
@@ -591,11 +586,8 @@ app_admin_staff_remove(struct app *a, time_t now, char **cause)
 	if (strcmp(name, j->staff) == 0)
 		return journey_done(j, JOURNEY_ADMIN_ACT, false,
 		    N_("You cannot remove your own account here"));
-	switch (staff_remove(a->shop->store, name, cause)) {
+	switch (admin_staff_remove(a->shop, j->staff, name, now, cause)) {
 	case STAFF_OK:
-		if (audit_record(a->shop, now, j->staff, "staff_remove", name, cause) != 0)
-			msg = N_("The account was removed, but its audit record could not be "
-			    "written");
 		break;
 	case STAFF_LAST_ADMIN:
 		return journey_done(j, JOURNEY_ADMIN_ACT, false,

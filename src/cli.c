@@ -639,12 +639,8 @@ cli_purge(struct cli *c, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_error(c, CLI_EXIT_USAGE, "usage: prefkiosk purge [--dry-run]");
-	if ((o = admin_purge(c->shop, c->now, dry, &cause)) == NULL)
+	if ((o = admin_purge(c->shop, c->now, dry, NULL, &cause)) == NULL)
 		return cli_cause(c, CLI_EXIT_RUNTIME, cause);
-	if (!dry && cli_audit(c, NULL, "purge", NULL) != CLI_EXIT_OK) {
-		json_decref(o);
-		return CLI_EXIT_RUNTIME;
-	}
 	return cli_json(c, o, JSON_COMPACT);
 }
 
@@ -845,9 +841,7 @@ cli_staff(struct cli *c, int argc, char **argv)
 	if (name == NULL)
 		return cli_error(c, CLI_EXIT_USAGE, "usage: prefkiosk %s", usage);
 	if (strcmp(verb, "remove") == 0) {
-		rc = staff_remove(c->shop->store, name, &cause);
-		if (rc == STAFF_OK && cli_audit(c, NULL, "staff_remove", name) != CLI_EXIT_OK)
-			return CLI_EXIT_RUNTIME;
+		rc = admin_staff_remove(c->shop, NULL, name, c->now, &cause);
 		if (rc == STAFF_OK)
 			return cli_json(c, json_pack("{s:s, s:b}", "name", name, "removed", 1),
 			    JSON_COMPACT);
@@ -858,10 +852,9 @@ cli_staff(struct cli *c, int argc, char **argv)
 			return cli_error(c, CLI_EXIT_USAGE, "staff add needs --role staff|admin");
 		if ((rc = cli_read_pin(c, pin, sizeof pin)) != CLI_EXIT_OK)
 			return rc;
-		rc = staff_add(c->shop->store, c->shop->vault, name, (enum staff_role)role, pin, c->now, &cause);
+		rc = admin_staff_add(c->shop, NULL, name, (enum staff_role)role, pin, c->now,
+		    &cause);
 		sodium_memzero(pin, sizeof pin);
-		if (rc == STAFF_OK && cli_audit(c, NULL, "staff_add", name) != CLI_EXIT_OK)
-			return CLI_EXIT_RUNTIME;
 		if (rc == STAFF_OK)
 			return cli_json(c, json_pack("{s:s, s:s}", "name", name, "role",
 			    staff_role_name((enum staff_role)role)), JSON_COMPACT);

@@ -133,9 +133,30 @@ staff_absent(struct store *st, const char *name, char **cause)
 }
 
 /* Add an account with an Argon2id hash of its PIN. */
+/* The end of a change made inside a transaction: with then's work on success, or undone. */
+static enum staff_result
+staff_finish(struct store *st, enum staff_result rc, int (*then)(void *, char **), void *arg,
+    char **cause)
+{
+	if (rc == STAFF_OK && then(arg, cause) != 0)
+		rc = STAFF_ERROR;
+	if (rc == STAFF_OK)
+		return store_commit(st, cause) == 0 ? STAFF_OK : STAFF_ERROR;
+	store_rollback(st);
+	return rc;
+}
+
 enum staff_result
 staff_add(struct store *st, const struct vault *v, const char *name, enum staff_role role,
     const char *pin, time_t now, char **cause)
+{
+	return staff_add_then(st, v, name, role, pin, now, NULL, NULL, cause);
+}
+
+enum staff_result
+staff_add_then(struct store *st, const struct vault *v, const char *name,
+    enum staff_role role, const char *pin, time_t now, int (*then)(void *, char **), void *arg,
+    char **cause)
 {
 	sqlite3_stmt		*stmt;
 	char			 hash[VAULT_PIN_HASH_BYTES];
@@ -154,6 +175,11 @@ staff_add(struct store *st, const struct vault *v, const char *name, enum staff_
 		goto out;
 	}
 
+	/* The hashing is done: only now take the write lock, for the row and what goes with it. */
+	if (then != NULL && store_begin(st, cause) != 0) {
+		rc = STAFF_ERROR;
+		goto out;
+	}
 	stmt = store_prepare(st,
 	    "INSERT INTO staff (name, role, pin_hash, created) VALUES (?1, ?2, ?3, ?4)");
 	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
@@ -170,6 +196,8 @@ staff_add(struct store *st, const struct vault *v, const char *name, enum staff_
 		rc = STAFF_ERROR;
 	}
 	sqlite3_reset(stmt);
+	if (then != NULL)
+		rc = staff_finish(st, rc, then, arg, cause);
 out:
 	sodium_memzero(hash, sizeof hash);
 	return rc;
@@ -179,12 +207,21 @@ out:
 enum staff_result
 staff_remove(struct store *st, const char *name, char **cause)
 {
+	return staff_remove_then(st, name, NULL, NULL, cause);
+}
+
+enum staff_result
+staff_remove_then(struct store *st, const char *name, int (*then)(void *, char **), void *arg,
+    char **cause)
+{
 	/* One statement, so that two admins removing each other cannot both succeed. */
 	sqlite3_stmt		*stmt = store_prepare(st,
 	    "DELETE FROM staff WHERE name = ?1 AND (role <> 'admin' OR"
 	    " (SELECT count(*) FROM staff WHERE role = 'admin') > 1)");
 	enum staff_result	 rc;
 
+	if (then != NULL && store_begin(st, cause) != 0)
+		return STAFF_ERROR;
 	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
 	if (sqlite3_step(stmt) != SQLITE_DONE) {
 		store_fail(st, cause, "cannot remove a staff member");
@@ -194,6 +231,8 @@ staff_remove(struct store *st, const char *name, char **cause)
 	else
 		rc = STAFF_OK;
 	sqlite3_reset(stmt);
+	if (then != NULL)
+		rc = staff_finish(st, rc, then, arg, cause);
 	if (rc == STAFF_LAST_ADMIN) {
 		switch (staff_absent(st, name, cause)) {
 		case STAFF_OK:

@@ -63,6 +63,17 @@ enum staff_result staff_add(struct store *, const struct vault *, const char *na
 enum staff_result staff_remove(struct store *, const char *name, char **cause);
 
 /*
+ * The same, with then(arg, cause) run inside the change's transaction once the row is written
+ * (the audit record of who made the change): if then fails, the change is undone and the
+ * result is STAFF_ERROR.  The PIN is hashed before the transaction starts.
+ */
+enum staff_result staff_add_then(struct store *, const struct vault *, const char *name,
+		     enum staff_role, const char *pin, time_t now, int (*then)(void *, char **),
+		     void *arg, char **cause);
+enum staff_result staff_remove_then(struct store *, const char *name,
+		     int (*then)(void *, char **), void *arg, char **cause);
+
+/*
  * Call fn for each account in name order, with a pointer valid only during the call.  The rows
  * are read before the first call, so fn may use the store.  A non-zero return from fn stops the
  * walk (still STAFF_OK: fn keeps its own reasons in arg).

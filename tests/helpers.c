@@ -150,3 +150,17 @@ helpers_zbar(const char *path, char *out, size_t size)
 		out[n - 1] = '\0';
 	return pclose(p);
 }
+
+long
+helpers_count(struct shop *s, const char *sql)
+{
+	sqlite3_stmt	*q;
+	long		 n = -1;
+
+	cr_assert_eq(sqlite3_prepare_v2(store_db(s->store), sql, -1, &q, NULL), SQLITE_OK,
+	    "%s", sql);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		n = (long)sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return n;
+}

@@ -32,6 +32,9 @@ struct shop	*helpers_shop(const char *dir);
 /* Enrol a member from a JSON text; returns the uid in uid[17].  Aborts the test on failure. */
 void	 helpers_enroll(struct shop *, const char *json, time_t now, char *uid);
 
+/* The first column of the first row of a query on the shop's store (a count); -1 for none. */
+long	 helpers_count(struct shop *, const char *sql);
+
 /* What zbarimg reads in a picture, without the trailing newline, into out[size]; its exit
  * status (0 when it found a code). */
 int	 helpers_zbar(const char *path, char *out, size_t size);

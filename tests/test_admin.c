@@ -91,26 +91,57 @@ Test(admin, purge_expires_lapsed_consents_and_erases_inactive_members)
 	json_t	*o;
 
 	members(3, 3, HELPERS_NOW);
-	o = admin_purge(s, later, true, &cause);
+	o = admin_purge(s, later, true, NULL, &cause);
 	cr_assert_not_null(o, "%s", cause);
 	cr_assert_eq(json_integer_value(json_object_get(o, "consents_expired")), 3);
 	cr_assert(json_is_true(json_object_get(o, "dry_run")));
 	json_decref(o);
-	o = admin_purge(s, later, true, &cause);
+	o = admin_purge(s, later, true, NULL, &cause);
 	cr_assert_eq(json_integer_value(json_object_get(o, "consents_expired")), 3,
 	    "a dry run changes nothing");
 	json_decref(o);
-	o = admin_purge(s, later, false, &cause);
+	o = admin_purge(s, later, false, NULL, &cause);
 	cr_assert_eq(json_integer_value(json_object_get(o, "consents_expired")), 3);
 	cr_assert_eq(json_integer_value(json_object_get(o, "members_erased")), 0);
 	json_decref(o);
-	o = admin_purge(s, later, false, &cause);
+	o = admin_purge(s, later, false, NULL, &cause);
 	cr_assert_eq(json_integer_value(json_object_get(o, "consents_expired")), 0,
 	    "an expired consent is expired once");
 	json_decref(o);
-	o = admin_purge(s, much_later, false, &cause);
+	o = admin_purge(s, much_later, false, "anna", &cause);
 	cr_assert_eq(json_integer_value(json_object_get(o, "members_erased")), 3);
 	json_decref(o);
+	cr_assert_eq(helpers_count(s, "SELECT count(*) FROM audit WHERE action = 'purge'"), 3,
+	    "every real purge is recorded, a dry run is not");
+	cr_assert_eq(helpers_count(s, "SELECT count(*) FROM audit WHERE action = 'purge' AND"
+	    " staff = 'anna'"), 1);
+}
+
+Test(admin, a_staff_change_and_its_audit_record_commit_together)
+{
+	char	*cause = NULL;
+
+	cr_assert_eq(admin_staff_add(s, "anna", "zoe", STAFF_ROLE_STAFF, "1234", HELPERS_NOW,
+	    &cause), STAFF_OK, "%s", cause);
+	cr_assert_eq(admin_staff_add(s, "anna", "zoe", STAFF_ROLE_STAFF, "1234", HELPERS_NOW,
+	    &cause), STAFF_EXISTS);
+	cr_assert_eq(admin_staff_remove(s, NULL, "zoe", HELPERS_NOW, &cause), STAFF_OK, "%s",
+	    cause);
+	cr_assert_eq(admin_staff_remove(s, NULL, "zoe", HELPERS_NOW, &cause), STAFF_NOT_FOUND);
+	cr_assert_eq(helpers_count(s, "SELECT count(*) FROM audit WHERE target = 'zoe' AND"
+	    " ((action = 'staff_add' AND staff = 'anna') OR"
+	    " (action = 'staff_remove' AND staff IS NULL))"), 2, "one record each, none for the"
+	    " refusals");
+
+	/* An audit chain that cannot be written: the change does not happen either. */
+	cr_assert_eq(sqlite3_exec(store_db(s->store), "CREATE TRIGGER no_audit BEFORE INSERT ON"
+	    " audit BEGIN SELECT RAISE(ABORT, 'full'); END", NULL, NULL, NULL), SQLITE_OK);
+	cr_assert_eq(admin_staff_add(s, "anna", "ben", STAFF_ROLE_STAFF, "1234", HELPERS_NOW,
+	    &cause), STAFF_ERROR);
+	cr_assert_not_null(cause);
+	free(cause);
+	cause = NULL;
+	cr_assert_eq(helpers_count(s, "SELECT count(*) FROM staff WHERE name = 'ben'"), 0);
 }
 
 Test(admin, verify_counts_members_and_records)

@@ -61,14 +61,7 @@ step(void)
 static long
 query_long(const char *sql)
 {
-	sqlite3_stmt	*q;
-	long		 n = -1;
-
-	cr_assert_eq(sqlite3_prepare_v2(store_db(s->store), sql, -1, &q, NULL), SQLITE_OK);
-	if (sqlite3_step(q) == SQLITE_ROW)
-		n = (long)sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
-	return n;
+	return helpers_count(s, sql);
 }
 
 /* A sign-up through the kiosk: no channel, every purpose refused, a new card, PIN 2580. */
