@@ -810,7 +810,7 @@ journey_account_next(struct journey *j, const struct journey_event *ev)
 	else if (j->field == JOURNEY_FIELD_PIN)
 		j->field = JOURNEY_FIELD_PIN2;
 	else if (strlen(j->text[JOURNEY_FIELD_PIN]) < STAFF_PIN_MIN) {
-		j->message = N_("A PIN has at least 4 digits");
+		j->message = N_("A PIN has 4 to 12 digits");
 		j->field = JOURNEY_FIELD_PIN;
 	} else if (strcmp(j->text[JOURNEY_FIELD_PIN], j->text[JOURNEY_FIELD_PIN2]) != 0) {
 		j->message = N_("The two PINs are not the same");
