@@ -89,6 +89,8 @@ static const struct draw_key draw_keypad[] = {
 };
 
 static const char draw_keyboard_faces[] = "1234567890qwertyuiopasdfghjkl@zxcvbnm.-_";
+/* Beside the space bar: the check symbols a reward code may end with (see code.h). */
+static const char draw_keyboard_extra[] = "*$%+";
 
 /* Display width of a UTF-8 string (0 for an invalid one). */
 static int
@@ -345,6 +347,12 @@ draw_keyboard_at(struct draw *d, int y, int x, int keyh)
 	k.event = JOURNEY_EV_CHAR;
 	k.arg = ' ';
 	draw_key(d, y + 4 * keyh, x + 14, 27, keyh, &k);
+	for (i = 0; i < sizeof draw_keyboard_extra - 1; i++) {
+		face[0] = draw_keyboard_extra[i];
+		k.face = face;
+		k.arg = (unsigned char)face[0];
+		draw_key(d, y + 4 * keyh, x + 42 + (int)i * 7, 6, keyh, &k);
+	}
 }
 
 /* One body line of an item: what to draw, and where the item starts on it. */

@@ -64,6 +64,20 @@ pk audit >"$OUT"
 check "the audit chain holds carla's sign-in, the redemption and the visit" -- \
 	jq -e -s '[.[] | select(.staff == "carla") | .action] == ["sign_in", "redeem", "visit"]' \
 	"$OUT"
+# A touch-only desk: a code typed on the on-screen keyboard, check symbol included (a code
+# may end with * $ % or +, which the keyboard has beside the space bar).
+for i in $(seq 1 120); do
+	TOUCHED=$(pk enroll <<<'{"language":"en"}' | jq -r '.rewards[0].code')
+	case "$TOUCHED" in *[*\$%+]) break ;; esac
+done
+check "a code ending in a symbol was found to type" -- \
+	sh -c "case '$TOUCHED' in *[*\\$%+]) exit 0 ;; esac; exit 1"
+tm_keys Escape
+tm_wait_for "Scan a reward code" >/dev/null
+tap_text "$(printf '%s' "$TOUCHED" | tr 'A-Z' 'a-z')"
+click_on "Check"
+check "a code tapped on the screen's keyboard is redeemed" -- tm_wait_for "REDEEMED"
+expect 4 "and it is used" -- check "$TOUCHED"
 tm_keys Escape
 tm_wait_for "Scan a reward code" >/dev/null
 tm_keys Escape
