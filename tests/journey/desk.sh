@@ -8,7 +8,7 @@
 
 fresh_store
 printf '2468\n' | pk staff add carla --role staff >/dev/null
-pk enroll <<<'{"card":"4000 2222 3333","name":"Ben","language":"en"}' >"$OUT"
+pk enroll <<<'{"card":"4000 2222 3333","name":"Ben Okafor","language":"en"}' >"$OUT"
 UID1=$(jq -r .customer "$OUT")
 CODE=$(jq -r '.rewards[0].code' "$OUT")
 
@@ -53,6 +53,7 @@ check "typed text that is neither code nor card says so" -- \
 	tm_wait_for "Neither a reward code nor a member card"
 scan "400022223333"
 check "a member card opens the member: first name" -- tm_wait_for "Ben"
+check "and nothing more of the name" -- sh -c "! grep -q 'Okafor' '$TM_SCREEN'"
 check "and the stamp card" -- tm_shows "Stamp card: 0 of 5 visits"
 click_on "Stamp this visit"
 check "one key stamps the visit" -- tm_wait_for "Visit stamped"
