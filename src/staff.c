@@ -290,6 +290,20 @@ out:
 	return rc;
 }
 
+/* The account's role as the store has it now; its hash is read with it and wiped. */
+enum staff_result
+staff_role_of(struct store *st, const char *name, enum staff_role *role_out, char **cause)
+{
+	struct staff_account	acct;
+	enum staff_result	rc;
+
+	memset(&acct, 0, sizeof acct);
+	if ((rc = staff_read(st, name, &acct, cause)) == STAFF_OK)
+		*role_out = acct.role;
+	sodium_memzero(&acct, sizeof acct);
+	return rc;
+}
+
 /*
  * Write the outcome of a check (right is whether the PIN matched) in one transaction, against
  * the row as it is now.  Sets acct->locked_until when the result is STAFF_LOCKED.

@@ -68,6 +68,11 @@ enum staff_result staff_remove(struct store *, const char *name, char **cause);
 enum staff_result staff_list(struct store *, int (*fn)(const struct staff_info *, void *),
 		     void *arg, char **cause);
 
+/* The role an account has now (a signed-in session re-reads it before an admin action): STAFF_OK
+ * with *role_out, STAFF_NOT_FOUND (removed since), or STAFF_ERROR. */
+enum staff_result staff_role_of(struct store *, const char *name, enum staff_role *role_out,
+		     char **cause);
+
 /*
  * Check a PIN at time now.  STAFF_OK with *role_out; STAFF_WRONG_PIN (counted);
  * STAFF_LOCKED with *locked_until_out, either already locked (the PIN is not checked) or locked

@@ -309,6 +309,24 @@ Test(staff, the_right_pin_returns_the_role)
 	test_staff_close(st, dir, path);
 }
 
+Test(staff, the_role_is_read_again_from_the_store)
+{
+	char			*dir, *path, *cause = NULL;
+	struct store		*st = test_staff_open(&dir, &path);
+	enum staff_role		 role = STAFF_ROLE_STAFF;
+
+	test_staff_add(st, "boss", STAFF_ROLE_ADMIN, "1234");
+	cr_assert_eq(staff_role_of(st, "boss", &role, &cause), STAFF_OK, "%s", cause);
+	cr_assert_eq(role, STAFF_ROLE_ADMIN);
+	/* Made a plain member of staff since: the next read says so. */
+	cr_assert_eq(staff_remove(st, "boss", &cause), STAFF_OK, "%s", cause);
+	test_staff_add(st, "boss", STAFF_ROLE_STAFF, "1234");
+	cr_assert_eq(staff_role_of(st, "boss", &role, &cause), STAFF_OK, "%s", cause);
+	cr_assert_eq(role, STAFF_ROLE_STAFF);
+	cr_assert_eq(staff_role_of(st, "nobody", &role, &cause), STAFF_NOT_FOUND);
+	test_staff_close(st, dir, path);
+}
+
 Test(staff, the_fifth_wrong_pin_locks_the_account)
 {
 	char			*dir, *path, *cause = NULL;
