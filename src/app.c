@@ -3,7 +3,8 @@
  *
  * Each effect calls the same functions the command line uses (customer_enroll, customer_consent,
  * customer_erase, slip_build ...) and reports back to the journey with journey_done: ok, or a
- * message id for the screen.  Reasons from the modules are English sentences with details for
+ * message id for the screen.  The admin dashboard's figures are kept here, pointed to by the
+ * journey, and freed when the session ends.  Reasons from the modules are English sentences with details for
  * logs; the customer sees a short translated message instead, and personal data never appears
  * in either.
  */
@@ -25,6 +26,7 @@ struct app {
 	char		 desk_staff[33];	/* the desk's one member of staff (--staff), or "" */
 	char		 till[48];		/* where the desk redeems: "desk <terminal>" */
 	char		*art;		/* <assets>/art/attract.txt, when there is one */
+	struct dashboard *dashboard;	/* the admin's figures, while the session shows them */
 };
 
 #define APP_ART_MAX	4096
@@ -79,6 +81,7 @@ app_free(struct app *a)
 		return;
 	journey_free(a->journey);
 	free(a->art);
+	free(a->dashboard);
 	free(a);
 }
 
@@ -414,6 +417,43 @@ app_visit(struct app *a, time_t now, char **cause)
 	    N_("Visit stamped: a stamp reward is due, hand it over") : N_("Visit stamped"));
 }
 
+/*
+ * The admin dashboard, for a session signed in as an admin whose account is an admin still:
+ * the role is read again from the store, since another admin may have changed it, and the
+ * event may come without the link.  A refusal is recorded.  Then the figures are loaded.
+ */
+static unsigned
+app_dashboard(struct app *a, time_t now, char **cause)
+{
+	struct journey		*j = a->journey;
+	enum staff_role		 role = STAFF_ROLE_STAFF;
+	enum staff_result	 rc = STAFF_OK;
+
+	free(a->dashboard);
+	a->dashboard = j->dashboard = NULL;
+	if (j->admin && (rc = staff_role_of(a->shop->store, j->staff, &role, cause)) == STAFF_ERROR)
+		return journey_done(j, JOURNEY_DASHBOARD, false,
+		    N_("Sorry, something went wrong. Please ask a member of staff."));
+	if (!j->admin || rc != STAFF_OK || role != STAFF_ROLE_ADMIN) {
+		j->admin = false;
+		if (audit_record(a->shop, now, j->staff, "denied", "dashboard", cause) != 0)
+			return journey_done(j, JOURNEY_DASHBOARD, false,
+			    N_("Sorry, something went wrong. Please ask a member of staff."));
+		return journey_done(j, JOURNEY_DASHBOARD, false,
+		    N_("Only an admin may open the dashboard"));
+	}
+	a->dashboard = util_xmalloc(sizeof *a->dashboard);
+	if (dashboard_load(a->shop, now, a->dashboard, cause) != 0 ||
+	    audit_record(a->shop, now, j->staff, "dashboard", "kiosk", cause) != 0) {
+		free(a->dashboard);
+		a->dashboard = NULL;
+		return journey_done(j, JOURNEY_DASHBOARD, false,
+		    N_("Sorry, the figures could not be read. Please try again."));
+	}
+	j->dashboard = a->dashboard;
+	return journey_done(j, JOURNEY_DASHBOARD, true, NULL);
+}
+
 static unsigned
 app_save_consent(struct app *a, time_t now, char **cause)
 {
@@ -442,6 +482,7 @@ static const struct {
 	{ JOURNEY_STAFF_PIN, app_staff },
 	{ JOURNEY_DESK_SCAN, app_desk_scan },
 	{ JOURNEY_VISIT, app_visit },
+	{ JOURNEY_DASHBOARD, app_dashboard },
 };
 
 /* Reasons are for logs, and may name a field: never shown, always wiped. */
@@ -483,6 +524,8 @@ app_handle(struct app *a, const struct journey_event *ev)
 	if (effects & JOURNEY_WIPE) {
 		j->staff_mode = false;
 		j->admin = false;
+		free(a->dashboard);
+		a->dashboard = j->dashboard = NULL;
 		sodium_memzero(j->staff, sizeof j->staff);
 		if (j->desk) {
 			/* The desk signs its member of staff out. */

@@ -47,6 +47,7 @@ static const char *const journey_step_names[] = {
 	[JOURNEY_DESK_SIGNIN] = "desk_signin",
 	[JOURNEY_DESK_READY] = "desk_ready",	[JOURNEY_DESK_RESULT] = "desk_result",
 	[JOURNEY_DESK_MEMBER] = "desk_member",
+	[JOURNEY_ADMIN_DASHBOARD] = "admin_dashboard",
 };
 
 const char *
@@ -880,6 +881,12 @@ static const struct journey_transition journey_table[] = {
 	{ JOURNEY_STAFF_REPRINT, JOURNEY_EV_BACK, NULL, NULL, JOURNEY_STAFF_MENU, R },
 	{ JOURNEY_STAFF_MENU, JOURNEY_EV_BACK, NULL, NULL, JOURNEY_ATTRACT, R | JOURNEY_WIPE },
 
+	/* The admin dashboard; app.c checks the role in the store again, and records a refusal. */
+	{ JOURNEY_STAFF_MENU, JOURNEY_EV_MORE, journey_is_admin, NULL, JOURNEY_ADMIN_DASHBOARD,
+	    R | JOURNEY_DASHBOARD },
+	{ JOURNEY_STAFF_MENU, JOURNEY_EV_MORE, NULL, NULL, JOURNEY_STAY, U | JOURNEY_DASHBOARD },
+	{ JOURNEY_ADMIN_DASHBOARD, JOURNEY_EV_BACK, NULL, NULL, JOURNEY_STAFF_MENU, R },
+
 	/* The loyalty desk: sign in, then scans; each code redeemed at once, each card opened. */
 	{ JOURNEY_DESK_SIGNIN, JOURNEY_EV_FIELD, NULL, journey_choose_field, JOURNEY_STAY, U },
 	{ JOURNEY_DESK_SIGNIN, JOURNEY_EV_CHAR, NULL, journey_type, JOURNEY_STAY, U },
@@ -1057,6 +1064,8 @@ journey_done(struct journey *j, unsigned effect, bool ok, const char *message)
 	if (!ok) {
 		if (effect == JOURNEY_ENROLL)
 			journey_go(j, JOURNEY_REVIEW);
+		if (effect == JOURNEY_DASHBOARD)
+			journey_go(j, JOURNEY_STAFF_MENU);
 		j->message = message;
 		if (effect == JOURNEY_VERIFY_PIN || effect == JOURNEY_STAFF_PIN)
 			sodium_memzero(j->text[JOURNEY_FIELD_PIN], sizeof j->text[0]);

@@ -19,6 +19,7 @@
 
 #include "code.h"
 #include "customer.h"
+#include "dashboard.h"
 #include "shop.h"
 
 enum journey_step {
@@ -52,6 +53,7 @@ enum journey_step {
 	JOURNEY_DESK_READY,	/* waiting for a scan, or a code or card typed */
 	JOURNEY_DESK_RESULT,	/* what a code turned out to be, large */
 	JOURNEY_DESK_MEMBER,	/* a member's card: name, stamps, rewards, "stamp this visit" */
+	JOURNEY_ADMIN_DASHBOARD,	/* an admin's figures as charts */
 	JOURNEY_NSTEPS
 };
 
@@ -108,6 +110,7 @@ enum journey_effect {
 	JOURNEY_BELL		= 1 << 14,
 	JOURNEY_DESK_SCAN	= 1 << 15,	/* redeem the code, or open the card, in text */
 	JOURNEY_VISIT		= 1 << 16,	/* stamp the desk member's visit */
+	JOURNEY_DASHBOARD	= 1 << 17,	/* an admin's figures: check the role, load them */
 };
 
 #define JOURNEY_TEXT_MAX	64
@@ -160,6 +163,7 @@ struct journey {
 	bool				 staff_mode;	/* a staff member opened the gate */
 	char				 staff[33];	/* their name, for the records */
 	bool				 admin;
+	struct dashboard		*dashboard;	/* app.c's, or NULL */
 
 	/* Idle: the last event a person made, the warning, its extensions. */
 	time_t				 last_activity;

@@ -1,7 +1,8 @@
 /*
  * test_app — the journey's effects on a real store, without a terminal: a sign-up saved with
  * its consents and reward, a scanned card signing in with the member's rewards, a wrong PIN,
- * withdraw all and delete me recorded, and the desk redeeming a code once and stamping a visit.
+ * withdraw all and delete me recorded, the desk redeeming a code once and stamping a visit, and
+ * the admin dashboard: its figures for an admin, a refusal (recorded) for anyone else.
  */
 #include <criterion/criterion.h>
 
@@ -182,4 +183,90 @@ Test(app, the_desk_redeems_a_code_once_and_stamps_a_visit)
 	cr_assert_eq(query_long("SELECT count(*) FROM visits"), 1);
 	cr_assert_eq(query_long("SELECT count(*) FROM audit WHERE staff = 'carla'"), 3,
 	    "sign-in, redemption, visit");
+}
+
+/* A staff account, and its sign-in at the kiosk's staff gate. */
+static void
+staff_sign_in(const char *name, enum staff_role role, const char *pin)
+{
+	char	*cause = NULL;
+
+	cr_assert_eq(staff_add(s->store, s->vault, name, role, pin, now, &cause), STAFF_OK, "%s",
+	    cause);
+	a = app_new(s, now);
+	send(JOURNEY_EV_STAFF, 0, NULL);
+	type(name);
+	send(JOURNEY_EV_NEXT, 0, NULL);
+	type(pin);
+	send(JOURNEY_EV_NEXT, 0, NULL);
+	cr_assert_eq(step(), JOURNEY_STAFF_MENU, "step %s", journey_step_name(step()));
+}
+
+/* Six members who give e-mail marketing. */
+static void
+six_members(void)
+{
+	char	json[256], uid[CUSTOMER_UID_LEN + 1];
+	int	i;
+
+	for (i = 0; i < 6; i++) {
+		snprintf(json, sizeof json, "{\"email\":\"m%d@example.org\",\"language\":\"en\","
+		    "\"channels\":[\"email\"],\"consents\":{\"email_marketing\":true}}", i);
+		helpers_enroll(s, json, now, uid);
+	}
+}
+
+Test(app, an_admin_gets_the_dashboard_with_its_figures_until_the_session_ends)
+{
+	const struct dashboard	*d;
+
+	six_members();
+	staff_sign_in("anna", STAFF_ROLE_ADMIN, "9876");
+	send(JOURNEY_EV_MORE, 0, NULL);
+	cr_assert_eq(step(), JOURNEY_ADMIN_DASHBOARD, "step %s", journey_step_name(step()));
+	d = app_journey(a)->dashboard;
+	cr_assert_not_null(d);
+	cr_assert_eq(d->members, 6);
+	cr_assert_eq(d->opted_in[catalog_purpose_find(s->catalog, "email_marketing")], 6);
+	cr_assert_eq(d->signups[DASHBOARD_DAYS - 1], 6);
+	cr_assert_eq(query_long("SELECT count(*) FROM audit WHERE staff = 'anna'"
+	    " AND action = 'dashboard'"), 1);
+	send(JOURNEY_EV_BACK, 0, NULL);
+	cr_assert_eq(step(), JOURNEY_STAFF_MENU);
+	send(JOURNEY_EV_BACK, 0, NULL);
+	cr_assert_eq(step(), JOURNEY_ATTRACT);
+	cr_assert_null(app_journey(a)->dashboard, "the session is wiped, figures too");
+}
+
+Test(app, a_staff_session_sending_the_event_is_refused_and_the_refusal_recorded)
+{
+	unsigned	out;
+
+	six_members();
+	staff_sign_in("carla", STAFF_ROLE_STAFF, "2468");
+	out = send(JOURNEY_EV_MORE, 0, NULL);
+	cr_assert(out & JOURNEY_BELL);
+	cr_assert_eq(step(), JOURNEY_STAFF_MENU);
+	cr_assert_null(app_journey(a)->dashboard);
+	cr_assert_str_eq(app_journey(a)->message, "Only an admin may open the dashboard");
+	cr_assert_eq(query_long("SELECT count(*) FROM audit WHERE staff = 'carla'"
+	    " AND action = 'denied' AND target = 'dashboard'"), 1);
+}
+
+Test(app, an_admin_made_staff_since_signing_in_is_refused)
+{
+	char	*cause = NULL;
+
+	staff_sign_in("anna", STAFF_ROLE_ADMIN, "9876");
+	cr_assert(app_journey(a)->admin);
+	/* Another admin makes her staff, from the command line, while she is signed in. */
+	cr_assert_eq(staff_remove(s->store, "anna", &cause), STAFF_OK, "%s", cause);
+	cr_assert_eq(staff_add(s->store, s->vault, "anna", STAFF_ROLE_STAFF, "9876", now,
+	    &cause), STAFF_OK, "%s", cause);
+	send(JOURNEY_EV_MORE, 0, NULL);
+	cr_assert_eq(step(), JOURNEY_STAFF_MENU, "step %s", journey_step_name(step()));
+	cr_assert_null(app_journey(a)->dashboard);
+	cr_assert_not(app_journey(a)->admin, "nor may she leave the kiosk now");
+	cr_assert_eq(query_long("SELECT count(*) FROM audit WHERE staff = 'anna'"
+	    " AND action = 'denied'"), 1);
 }

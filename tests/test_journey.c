@@ -419,6 +419,36 @@ Test(journey, the_staff_gate_lets_only_an_admin_leave)
 	cr_assert(send(JOURNEY_EV_YES, 0) & JOURNEY_QUIT);
 }
 
+Test(journey, only_an_admin_opens_the_dashboard_and_back_returns_to_the_staff_menu)
+{
+	send(JOURNEY_EV_STAFF, 0);
+	type("anna");
+	send(JOURNEY_EV_NEXT, 0);
+	type("9876");
+	cr_assert(send(JOURNEY_EV_NEXT, 0) & JOURNEY_STAFF_PIN);
+	j->admin = true;
+	journey_done(j, JOURNEY_STAFF_PIN, true, NULL);
+	STEP(JOURNEY_STAFF_MENU);
+	cr_assert(send(JOURNEY_EV_MORE, 0) & JOURNEY_DASHBOARD);
+	STEP(JOURNEY_ADMIN_DASHBOARD);
+	cr_assert_str_eq(journey_step_name(j->step), "admin_dashboard");
+	journey_done(j, JOURNEY_DASHBOARD, true, NULL);
+	STEP(JOURNEY_ADMIN_DASHBOARD);
+	cr_assert_eq(send(JOURNEY_EV_BACK, 0) & JOURNEY_WIPE, 0u, "the staff session stays");
+	STEP(JOURNEY_STAFF_MENU);
+
+	/* Refused by app.c (the role in the store): back on the menu, saying why. */
+	send(JOURNEY_EV_MORE, 0);
+	journey_done(j, JOURNEY_DASHBOARD, false, "no");
+	STEP(JOURNEY_STAFF_MENU);
+	cr_assert_str_eq(j->message, "no");
+
+	/* Not an admin: the step stays, and app.c is still asked, so that it records the refusal. */
+	j->admin = false;
+	cr_assert(send(JOURNEY_EV_MORE, 0) & JOURNEY_DASHBOARD);
+	STEP(JOURNEY_STAFF_MENU);
+}
+
 Test(journey, escape_and_q_never_leave)
 {
 	cr_assert_eq(send(JOURNEY_EV_BACK, 0) & JOURNEY_QUIT, 0u);

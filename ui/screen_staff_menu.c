@@ -1,5 +1,6 @@
 /*
- * screen_staff_menu — what staff can do here; an admin can also leave the kiosk.
+ * screen_staff_menu — what staff can do here; an admin can also see the dashboard and leave
+ * the kiosk.
  */
 #include <stdio.h>
 #include <string.h>
@@ -13,8 +14,10 @@ screen_staff_menu_build(const struct journey *j, struct view *v)
 	view_add(v, VIEW_LINK, _("Staff-assisted sign-up"), JOURNEY_EV_JOIN, 0);
 	view_add(v, VIEW_LINK, _("Reprint a code"), JOURNEY_EV_CHOOSE, 0);
 	view_add(v, VIEW_LINK, _("Print a test receipt"), JOURNEY_EV_PRINT, 0);
-	if (j->admin)
+	if (j->admin) {
+		view_add(v, VIEW_LINK, _("Dashboard"), JOURNEY_EV_MORE, 0);
 		view_add(v, VIEW_LINK, _("Leave the kiosk"), JOURNEY_EV_YES, 0);
+	}
 	screen_message(j, v);
 	screen_buttons(v, _("Back"), NULL);
 }

@@ -38,6 +38,7 @@ static const struct screen *const screens_table[JOURNEY_NSTEPS] = {
 	[JOURNEY_DESK_READY] = &screen_desk_ready,
 	[JOURNEY_DESK_RESULT] = &screen_desk_result,
 	[JOURNEY_DESK_MEMBER] = &screen_desk_member,
+	[JOURNEY_ADMIN_DASHBOARD] = &screen_admin_dashboard,
 };
 
 const struct screen *

@@ -33,6 +33,7 @@ extern const struct screen screen_attract, screen_intro, screen_interests, scree
     screen_review, screen_card, screen_pin, screen_reward_shown, screen_thanks, screen_signin,
     screen_signin_pin, screen_member, screen_my_rewards, screen_my_interests, screen_my_consents,
     screen_my_data, screen_delete, screen_deleted, screen_staff, screen_staff_menu,
-    screen_staff_reprint, screen_desk_signin, screen_desk_ready, screen_desk_result, screen_desk_member;
+    screen_staff_reprint, screen_desk_signin, screen_desk_ready, screen_desk_result, screen_desk_member,
+    screen_admin_dashboard;
 
 #endif
