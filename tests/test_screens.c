@@ -447,6 +447,34 @@ Test(screens, the_dashboard_draws_its_charts_inside_80x24_and_120x40_and_hides_s
 	j->dashboard = NULL;
 }
 
+Test(screens, the_dashboard_stays_inside_80x24_in_every_language)
+{
+	static const char *const titles[] = { "Dashboard", "\xc3\x9c" "bersicht",
+	    "Tableau de bord", "Cuadro de mando" };
+	struct dashboard	 dash;
+	struct term		 t;
+	struct draw		 d;
+	char			*cause = NULL;
+	size_t			 l;
+
+	fill_dashboard(&dash);
+	j->dashboard = &dash;
+	for (l = 0; l < sizeof langs / sizeof langs[0]; l++) {
+		cr_assert_eq(i18n_use(langs[l], &cause), 0, "%s", cause);
+		j->lang = (int)l;
+		term_open(&t, 80, 24);
+		draw_init(&d, false);
+		j->step = JOURNEY_ADMIN_DASHBOARD;
+		for (j->focus = 0; j->focus < 7; j->focus++) {
+			term_draw(&t, &d);
+			term_assert_margins(&t);
+			cr_assert_not_null(strstr(t.text, titles[l]), "%s:\n%s", langs[l], t.text);
+		}
+		term_close(&t);
+	}
+	j->dashboard = NULL;
+}
+
 Test(screens, without_utf8_the_charts_use_ascii)
 {
 	struct dashboard	dash;
