@@ -360,6 +360,20 @@ term_row(const struct term *t, const char *needle, char *row, size_t size)
 	snprintf(row, size, "%.*s", (int)(end - start), start);
 }
 
+/* The screen row where needle first shows, or -1. */
+static int
+term_row_of(const struct term *t, const char *needle)
+{
+	const char	*p = strstr(t->text, needle), *q;
+	int		 y = 0;
+
+	if (p == NULL)
+		return -1;
+	for (q = t->text; q < p; q++)
+		y += *q == '\n';
+	return y;
+}
+
 /* Nothing on the two columns of each edge: the body, bars and columns stay inside it. */
 static void
 term_assert_margins(const struct term *t)
@@ -472,6 +486,38 @@ Test(screens, the_dashboard_stays_inside_80x24_in_every_language)
 		}
 		term_close(&t);
 	}
+	j->dashboard = NULL;
+}
+
+Test(screens, a_tapped_heading_takes_the_focus_and_comes_to_the_top)
+{
+	struct dashboard	 dash;
+	struct term		 t;
+	struct draw		 d;
+	const struct draw_hit	*h;
+	const char		*heading = "Opt-in rate per purpose";
+	char			 row[1024];
+	int			 y;
+
+	fill_dashboard(&dash);
+	j->step = JOURNEY_ADMIN_DASHBOARD;
+	j->dashboard = &dash;
+	j->focus = 0;
+	term_open(&t, 80, 24);
+	draw_init(&d, false);
+	term_draw(&t, &d);
+	y = term_row_of(&t, heading);
+	cr_assert_gt(y, 2, "below the top\n%s", t.text);
+	h = draw_hit_at(&d, y, 10);
+	cr_assert_not_null(h, "a heading can be touched");
+	cr_assert_eq(v->items[h->item].kind, VIEW_HEADING);
+	j->focus += draw_focus_step(v, j->focus, h->item);
+	cr_assert_eq(j->focus, 1);
+	term_draw(&t, &d);
+	term_row(&t, heading, row, sizeof row);
+	cr_assert_not_null(strstr(row, "\xe2\x96\xb6"), "focused: %s", row);
+	cr_assert_eq(term_row_of(&t, heading), 2, "on the body's first row\n%s", t.text);
+	term_close(&t);
 	j->dashboard = NULL;
 }
 

@@ -310,6 +310,17 @@ draw_focused(const struct view *v, int focus)
 	return -1;
 }
 
+int
+draw_focus_step(const struct view *v, int focus, int i)
+{
+	int	step;
+
+	for (step = 0; step < v->n; step++)
+		if (draw_focused(v, focus + step) == i)
+			return step;
+	return 0;
+}
+
 /* The QR of the view's code, top left at (y, x): 17 rows of 33 half blocks. */
 static void
 draw_qr(const struct draw *d, const char *code, int y, int x)

@@ -47,4 +47,7 @@ const struct draw_hit	*draw_hit_at(const struct draw *, int y, int x);
 /* The view item that has the focus, or -1 when nothing can take it. */
 int	draw_focused(const struct view *, int focus);
 
+/* How far the focus moves from focus to reach view item i (0 when i cannot take it). */
+int	draw_focus_step(const struct view *, int focus, int i);
+
 #endif
