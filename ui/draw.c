@@ -472,6 +472,7 @@ draw_layout(const struct view *v, int width, struct draw_line *lines)
 	return n;
 }
 
+/* The chart glyphs the terminal can show. */
 static const struct draw_glyphs *
 draw_glyphs(const struct draw *d)
 {
