@@ -3,7 +3,8 @@
  *
  * Each effect calls the same functions the command line uses (customer_enroll, customer_consent,
  * customer_erase, slip_build ...) and reports back to the journey with journey_done: ok, or a
- * message id for the screen.  Reasons from the modules are English sentences with details for
+ * message id for the screen.  The admin dashboard's figures are kept here, pointed to by the
+ * journey, and freed when the session ends.  Reasons from the modules are English sentences with details for
  * logs; the customer sees a short translated message instead, and personal data never appears
  * in either.
  */
@@ -26,6 +27,7 @@ struct app {
 	char		 desk_staff[33];	/* the desk's one member of staff (--staff), or "" */
 	char		 till[48];		/* where the desk redeems: "desk <terminal>" */
 	char		*art;		/* <assets>/art/attract.txt, when there is one */
+	struct dashboard *dashboard;	/* the admin's figures, while the session shows them */
 };
 
 #define APP_ART_MAX	4096
@@ -92,6 +94,7 @@ app_free(struct app *a)
 		return;
 	journey_free(a->journey);
 	free(a->art);
+	free(a->dashboard);
 	free(a);
 }
 
@@ -493,7 +496,7 @@ app_staff_list(struct app *a, char **cause)
 static const char app_denied[] = N_("Only an admin can do this");
 static const char app_failed[] = N_("Sorry, something went wrong. Please try again.");
 
-/* What an admin step shows: the purge's preview, the staff accounts. */
+/* What an admin step shows: the purge's preview, the staff accounts, the dashboard. */
 static unsigned
 app_admin_load(struct app *a, time_t now, char **cause)
 {
@@ -514,6 +517,21 @@ app_admin_load(struct app *a, time_t now, char **cause)
 			return journey_done(j, JOURNEY_ADMIN_LOAD, false, app_denied);
 		if (app_staff_list(a, cause) != 0)
 			return journey_done(j, JOURNEY_ADMIN_LOAD, false, app_failed);
+		break;
+	case JOURNEY_ADMIN_DASHBOARD:
+		free(a->dashboard);
+		a->dashboard = j->dashboard = NULL;
+		if (!app_admin_allowed(a, now, "dashboard", cause))
+			return journey_done(j, JOURNEY_ADMIN_LOAD, false, app_denied);
+		a->dashboard = util_xmalloc(sizeof *a->dashboard);
+		if (dashboard_load(a->shop, now, a->dashboard, cause) != 0 ||
+		    audit_record(a->shop, now, j->staff, "dashboard", "kiosk", cause) != 0) {
+			free(a->dashboard);
+			a->dashboard = NULL;
+			return journey_done(j, JOURNEY_ADMIN_LOAD, false,
+			    N_("Sorry, the figures could not be read. Please try again."));
+		}
+		j->dashboard = a->dashboard;
 		break;
 	default:
 		break;
@@ -680,6 +698,8 @@ app_handle(struct app *a, const struct journey_event *ev)
 	if (effects & JOURNEY_WIPE) {
 		j->staff_mode = false;
 		j->admin = false;
+		free(a->dashboard);
+		a->dashboard = j->dashboard = NULL;
 		sodium_memzero(j->staff, sizeof j->staff);
 		if (j->desk) {
 			/* The desk signs its member of staff out. */

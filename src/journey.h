@@ -19,6 +19,7 @@
 
 #include "code.h"
 #include "customer.h"
+#include "dashboard.h"
 #include "shop.h"
 #include "staff.h"
 
@@ -57,6 +58,7 @@ enum journey_step {
 	JOURNEY_ADMIN_STAFF,	/* admin: the staff accounts */
 	JOURNEY_ADMIN_STAFF_ADD,
 	JOURNEY_ADMIN_STAFF_REMOVE,	/* confirm removing the chosen account */
+	JOURNEY_ADMIN_DASHBOARD,	/* an admin's figures as charts */
 	JOURNEY_NSTEPS
 };
 
@@ -182,6 +184,7 @@ struct journey {
 	char				 staff[33];	/* their name, for the records */
 	bool				 admin;
 	struct journey_admin		 figures;	/* what an admin step shows */
+	struct dashboard		*dashboard;	/* the dashboard's figures (app.c's), or NULL */
 
 	/* Idle: the last event a person made, the warning, its extensions. */
 	time_t				 last_activity;

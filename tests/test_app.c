@@ -1,7 +1,9 @@
 /*
  * test_app — the journey's effects on a real store, without a terminal: a sign-up saved with
  * its consents and reward, a scanned card signing in with the member's rewards, a wrong PIN,
- * withdraw all and delete me recorded, and the desk redeeming a code once and stamping a visit.
+ * withdraw all and delete me recorded, the desk redeeming a code once and stamping a visit, and
+ * the admin side: retention, staff accounts and the dashboard for an admin, nothing for staff,
+ * and a refusal (recorded) for an admin demoted since signing in.
  */
 #include <criterion/criterion.h>
 
@@ -9,6 +11,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "dashboard.h"
 #include "helpers.h"
 #include "staff.h"
 
@@ -233,6 +236,8 @@ Test(app, a_staff_pin_never_reaches_an_admin_action)
 	cr_assert_eq(send(JOURNEY_EV_OPEN, JOURNEY_ADMIN_PURGE, NULL), 0,
 	    "the journey does not open it");
 	cr_assert_eq(send(JOURNEY_EV_OPEN, JOURNEY_ADMIN_STAFF, NULL), 0);
+	cr_assert_eq(send(JOURNEY_EV_OPEN, JOURNEY_ADMIN_DASHBOARD, NULL), 0);
+	cr_assert_null(app_journey(a)->dashboard);
 	cr_assert_eq(send(JOURNEY_EV_YES, 0, NULL) & JOURNEY_QUIT, 0, "nor leave the kiosk");
 	cr_assert_eq(step(), JOURNEY_STAFF_MENU);
 	/* Staff may open the desk, though. */
@@ -335,4 +340,63 @@ Test(app, staff_look_up_a_member_by_phone_and_stamp_a_visit_from_the_kiosk)
 	cr_assert_eq(query_long("SELECT count(*) FROM visits"), 1);
 	cr_assert_eq(query_long("SELECT count(*) FROM audit WHERE staff = 'carla' AND"
 	    " action = 'visit'"), 1);
+}
+
+/* Six members who give e-mail marketing. */
+static void
+six_members(void)
+{
+	char	json[256], uid[CUSTOMER_UID_LEN + 1];
+	int	i;
+
+	for (i = 0; i < 6; i++) {
+		snprintf(json, sizeof json, "{\"email\":\"m%d@example.org\",\"language\":\"en\","
+		    "\"channels\":[\"email\"],\"consents\":{\"email_marketing\":true}}", i);
+		helpers_enroll(s, json, now, uid);
+	}
+}
+
+Test(app, an_admin_gets_the_dashboard_with_its_figures_until_the_session_ends)
+{
+	const struct dashboard	*d;
+
+	six_members();
+	add_staff("anna", STAFF_ROLE_ADMIN, "9876");
+	a = app_new(s, now);
+	staff_gate("anna", "9876");
+	send(JOURNEY_EV_OPEN, JOURNEY_ADMIN_DASHBOARD, NULL);
+	cr_assert_eq(step(), JOURNEY_ADMIN_DASHBOARD, "step %s", journey_step_name(step()));
+	d = app_journey(a)->dashboard;
+	cr_assert_not_null(d);
+	cr_assert_eq(d->members, 6);
+	cr_assert_eq(d->opted_in[catalog_purpose_find(s->catalog, "email_marketing")], 6);
+	cr_assert_eq(d->signups[DASHBOARD_DAYS - 1], 6);
+	cr_assert_eq(query_long("SELECT count(*) FROM audit WHERE staff = 'anna'"
+	    " AND action = 'dashboard'"), 1);
+	send(JOURNEY_EV_BACK, 0, NULL);
+	cr_assert_eq(step(), JOURNEY_STAFF_MENU);
+	send(JOURNEY_EV_BACK, 0, NULL);
+	cr_assert_eq(step(), JOURNEY_ATTRACT);
+	cr_assert_null(app_journey(a)->dashboard, "the session is wiped, figures too");
+}
+
+Test(app, an_admin_made_staff_since_signing_in_gets_no_dashboard)
+{
+	char	*cause = NULL;
+
+	six_members();
+	add_staff("anna", STAFF_ROLE_ADMIN, "9876");
+	add_staff("ben", STAFF_ROLE_ADMIN, "1357");
+	a = app_new(s, now);
+	staff_gate("anna", "9876");
+	cr_assert(app_journey(a)->admin);
+	/* Another admin makes her staff, from the command line, while she is signed in. */
+	cr_assert_eq(staff_remove(s->store, "anna", &cause), STAFF_OK, "%s", cause);
+	add_staff("anna", STAFF_ROLE_STAFF, "9876");
+	cr_assert(send(JOURNEY_EV_OPEN, JOURNEY_ADMIN_DASHBOARD, NULL) & JOURNEY_BELL);
+	cr_assert_eq(step(), JOURNEY_STAFF_MENU, "step %s", journey_step_name(step()));
+	cr_assert_null(app_journey(a)->dashboard);
+	cr_assert_not(app_journey(a)->admin, "nor may she leave the kiosk now");
+	cr_assert_eq(query_long("SELECT count(*) FROM audit WHERE staff = 'anna'"
+	    " AND action = 'denied' AND target = 'dashboard'"), 1);
 }
