@@ -110,4 +110,11 @@ expect 2 "unseal without --secret-key" -- unseal "$SEALED"
 expect 2 "unseal of two files" -- unseal --secret-key "$MDS.key" "$SEALED" "$SEALED"
 expect 2 "unseal with an unknown option" -- unseal --key "$MDS.key"
 
+# The kiosk's recipient in the config: a broken key file stops it at start-up with the line.
+cp -r "$CONFIG" "$WORK/config"
+printf 'PKSEAL-PUBLIC-KEY nonsense\n' >"$WORK/var/export-recipient.pub"
+"$PK" --db "$DB" --key-file "$KEY" --config "$WORK/config" verify >"$OUT" 2>"$ERR"
+report $([ $? -eq 2 ] && echo 0 || echo 1) "a broken recipient key file exits 2"
+check "naming the config line and the key file" -- \
+	grep -q "prefkiosk.ini:[0-9]*: \[export\] recipient: .*export-recipient.pub: the key is not 32 bytes in base64" "$ERR"
 exit 0
