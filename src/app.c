@@ -16,6 +16,7 @@
 #include "admin.h"
 #include "app.h"
 #include "audit.h"
+#include "export.h"
 #include "i18n.h"
 #include "slip.h"
 #include "staff.h"
@@ -518,6 +519,12 @@ app_admin_load(struct app *a, time_t now, char **cause)
 		if (app_staff_list(a, cause) != 0)
 			return journey_done(j, JOURNEY_ADMIN_LOAD, false, app_failed);
 		break;
+	case JOURNEY_ADMIN_EXPORT:
+		if (!app_admin_allowed(a, now, "export_preview", cause))
+			return journey_done(j, JOURNEY_ADMIN_LOAD, false, app_denied);
+		if ((j->figures.members = customer_count(a->shop, cause)) < 0)
+			return journey_done(j, JOURNEY_ADMIN_LOAD, false, app_failed);
+		break;
 	case JOURNEY_ADMIN_DASHBOARD:
 		free(a->dashboard);
 		a->dashboard = j->dashboard = NULL;
@@ -622,6 +629,37 @@ app_admin_staff_remove(struct app *a, time_t now, char **cause)
 	    N_("Account removed"));
 }
 
+/* Every member, sealed to the master data system's key, into its folder (config [export]). */
+static unsigned
+app_admin_export(struct app *a, time_t now, char **cause)
+{
+	struct journey		*j = a->journey;
+	const struct config	*c = a->shop->config;
+	struct journey_admin	*f = &j->figures;
+	const char		*base;
+	long			 n;
+
+	if (!app_admin_allowed(a, now, "export_all", cause))
+		return journey_done(j, JOURNEY_ADMIN_ACT, false, app_denied);
+	if (c->export_recipient == NULL)
+		return journey_done(j, JOURNEY_ADMIN_ACT, false,
+		    N_("No export recipient is configured ([export] in prefkiosk.ini)"));
+	n = export_to_file(a->shop, (enum export_format)export_format_parse(c->export_format),
+	    c->export_dir, c->export_pk, now, f->path, sizeof f->path, &f->damaged, cause);
+	if (n < 0) {
+		f->path[0] = '\0';
+		return journey_done(j, JOURNEY_ADMIN_ACT, false,
+		    N_("The export could not be written: check that its folder is there (is the "
+		    "share mounted?) and has room"));
+	}
+	f->exported = n;
+	base = strrchr(f->path, '/') != NULL ? strrchr(f->path, '/') + 1 : f->path;
+	if (audit_record(a->shop, now, j->staff, "export_sealed", base, cause) != 0)
+		return journey_done(j, JOURNEY_ADMIN_ACT, true,
+		    N_("Exported, but its audit record could not be written"));
+	return journey_done(j, JOURNEY_ADMIN_ACT, true, N_("Exported"));
+}
+
 /* What an admin step confirms. */
 static unsigned
 app_admin_act(struct app *a, time_t now, char **cause)
@@ -629,6 +667,8 @@ app_admin_act(struct app *a, time_t now, char **cause)
 	switch (a->journey->step) {
 	case JOURNEY_ADMIN_PURGE:
 		return app_admin_purge(a, now, cause);
+	case JOURNEY_ADMIN_EXPORT:
+		return app_admin_export(a, now, cause);
 	case JOURNEY_ADMIN_STAFF_ADD:
 		return app_admin_staff_add(a, now, cause);
 	case JOURNEY_ADMIN_STAFF_REMOVE:

@@ -59,6 +59,7 @@ enum journey_step {
 	JOURNEY_ADMIN_STAFF_ADD,
 	JOURNEY_ADMIN_STAFF_REMOVE,	/* confirm removing the chosen account */
 	JOURNEY_ADMIN_DASHBOARD,	/* an admin's figures as charts */
+	JOURNEY_ADMIN_EXPORT,	/* admin: every member, sealed, to the master data system's folder */
 	JOURNEY_NSTEPS
 };
 
@@ -146,6 +147,9 @@ struct journey_admin {
 	int			 nstaff;
 	int			 chosen;
 	enum staff_role		 role;
+	/* Export: members to go, then the file written, how many, how many did not open. */
+	long			 members, exported, damaged;
+	char			 path[256];
 };
 
 struct journey {

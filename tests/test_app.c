@@ -7,12 +7,16 @@
  */
 #include <criterion/criterion.h>
 
+#include <sodium.h>
+
 #include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
 #include "dashboard.h"
 #include "helpers.h"
+#include "sealfile.h"
+#include "util.h"
 #include "staff.h"
 
 static char		*dir;
@@ -399,4 +403,50 @@ Test(app, an_admin_made_staff_since_signing_in_gets_no_dashboard)
 	cr_assert_not(app_journey(a)->admin, "nor may she leave the kiosk now");
 	cr_assert_eq(query_long("SELECT count(*) FROM audit WHERE staff = 'anna'"
 	    " AND action = 'denied' AND target = 'dashboard'"), 1);
+}
+
+Test(app, an_admin_exports_every_member_sealed_to_the_master_data_system)
+{
+	unsigned char	 pk[SEALFILE_KEY_BYTES], sk[SEALFILE_KEY_BYTES];
+	char		*pub = helpers_path(dir, "mds.pub"), *key = helpers_path(dir, "mds.key");
+	char		*cause = NULL, *plain = NULL;
+	size_t		 plen = 0, i;
+	FILE		*in, *out;
+	long		 lines = 0;
+
+	six_members();
+	cr_assert_eq(sealfile_keys_create(pub, key, &cause), 0, "%s", cause);
+	cr_assert_eq(sealfile_public_load(pub, s->config->export_pk, &cause), 0, "%s", cause);
+	free(s->config->export_dir);
+	s->config->export_dir = util_xstrdup(dir);
+	add_staff("anna", STAFF_ROLE_ADMIN, "9876");
+	a = app_new(s, now);
+	staff_gate("anna", "9876");
+	send(JOURNEY_EV_OPEN, JOURNEY_ADMIN_EXPORT, NULL);
+	cr_assert_eq(step(), JOURNEY_ADMIN_EXPORT);
+	cr_assert_eq(app_journey(a)->figures.members, 6, "the preview counts the members");
+	send(JOURNEY_EV_YES, 0, NULL);
+	cr_assert_str_eq(app_journey(a)->message, "Exported");
+	cr_assert_eq(app_journey(a)->figures.exported, 6);
+	cr_assert_eq(strncmp(app_journey(a)->figures.path, dir, strlen(dir)), 0, "%s",
+	    app_journey(a)->figures.path);
+	cr_assert_eq(query_long("SELECT count(*) FROM audit WHERE staff = 'anna' AND"
+	    " action = 'export_sealed'"), 1);
+
+	/* Only the master data system's secret key opens it: six members, one a line. */
+	cr_assert_eq(sealfile_secret_load(key, pk, sk, &cause), 0, "%s", cause);
+	cr_assert_not_null(in = fopen(app_journey(a)->figures.path, "rb"));
+	cr_assert_not_null(out = open_memstream(&plain, &plen));
+	cr_assert_eq(sealfile_unseal(out, in, pk, sk, &cause), SEALFILE_OK, "%s", cause);
+	fclose(in);
+	fclose(out);
+	for (i = 0; i < plen; i++)
+		lines += plain[i] == '\n';
+	cr_assert_eq(lines, 6);
+	cr_assert_eq(helpers_file_contains(app_journey(a)->figures.path, "m0@example.org", 14), 0,
+	    "no e-mail address in the file as it is on disk");
+	sodium_memzero(plain, plen);
+	free(plain);
+	free(pub);
+	free(key);
 }
