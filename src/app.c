@@ -725,7 +725,11 @@ app_handle(struct app *a, const struct journey_event *ev)
 			out |= app_effects[i].perform(a, ev->now, &cause);
 			app_forget(&cause);
 		}
-	if ((effects & JOURNEY_QUIT) &&
+	/* Leaving the kiosk is an admin action too: asked of the store, and recorded. */
+	if ((effects & JOURNEY_QUIT) && !app_admin_allowed(a, ev->now, "leave_kiosk", &cause)) {
+		out &= ~(unsigned)JOURNEY_QUIT;
+		out |= journey_done(j, JOURNEY_ADMIN_ACT, false, app_denied);
+	} else if ((effects & JOURNEY_QUIT) &&
 	    audit_record(a->shop, ev->now, j->staff, "leave_kiosk", "kiosk", &cause) != 0)
 		out &= ~(unsigned)JOURNEY_QUIT;		/* unrecorded, so not done */
 	app_forget(&cause);

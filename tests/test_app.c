@@ -272,6 +272,33 @@ Test(app, an_admin_demoted_since_signing_in_is_refused_and_it_is_recorded)
 	    "and the menu no longer opens it");
 }
 
+Test(app, an_admin_removed_since_signing_in_cannot_leave_the_kiosk)
+{
+	char		*cause = NULL;
+	unsigned	 out;
+
+	add_staff("anna", STAFF_ROLE_ADMIN, "1357");
+	add_staff("ben", STAFF_ROLE_ADMIN, "2468");
+	a = app_new(s, now);
+	staff_gate("anna", "1357");
+	cr_assert_eq(staff_remove(s->store, "anna", &cause), STAFF_OK, "%s", cause);
+	out = send(JOURNEY_EV_YES, 0, NULL);
+	cr_assert_eq(out & JOURNEY_QUIT, 0u, "the kiosk stays");
+	cr_assert(out & JOURNEY_BELL);
+	cr_assert_eq(step(), JOURNEY_STAFF_MENU);
+	cr_assert_str_eq(app_journey(a)->message, "Only an admin can do this");
+	cr_assert_eq(query_long("SELECT count(*) FROM audit WHERE staff = 'anna' AND"
+	    " action = 'denied' AND target = 'leave_kiosk'"), 1);
+	cr_assert_eq(query_long("SELECT count(*) FROM audit WHERE action = 'leave_kiosk'"), 0);
+
+	/* ben, still an admin, may. */
+	send(JOURNEY_EV_BACK, 0, NULL);
+	staff_gate("ben", "2468");
+	cr_assert(send(JOURNEY_EV_YES, 0, NULL) & JOURNEY_QUIT);
+	cr_assert_eq(query_long("SELECT count(*) FROM audit WHERE staff = 'ben' AND"
+	    " action = 'leave_kiosk'"), 1);
+}
+
 Test(app, an_admin_adds_and_removes_staff_accounts_from_the_kiosk)
 {
 	char			*cause = NULL;
@@ -401,6 +428,7 @@ Test(app, an_admin_made_staff_since_signing_in_gets_no_dashboard)
 	cr_assert_eq(step(), JOURNEY_STAFF_MENU, "step %s", journey_step_name(step()));
 	cr_assert_null(app_journey(a)->dashboard);
 	cr_assert_not(app_journey(a)->admin, "nor may she leave the kiosk now");
+	cr_assert_eq(send(JOURNEY_EV_YES, 0, NULL) & JOURNEY_QUIT, 0u);
 	cr_assert_eq(query_long("SELECT count(*) FROM audit WHERE staff = 'anna'"
 	    " AND action = 'denied' AND target = 'dashboard'"), 1);
 }
