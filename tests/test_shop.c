@@ -1,7 +1,10 @@
 /*
- * test_shop — opening a store with its key: the right key, a wrong key, a passphrase.
+ * test_shop — opening a store with its key: the right key, a wrong key, a passphrase, a rotation
+ * that died before its new key file was in place, a key rotated under a running process.
  */
 #include <criterion/criterion.h>
+
+#include <sys/stat.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -87,4 +90,125 @@ Test(shop, a_missing_config_is_a_usage_error)
 	cr_assert_eq(code, 2);
 	cr_assert_not_null(strstr(cause, "prefkiosk.ini"), "%s", cause);
 	free(cause);
+}
+
+/* Make the store's key check the key of key_file's, behind the shop's back: what a rotation's
+ * commit does. */
+static void
+set_key_check(struct shop *s, const char *key_file)
+{
+	unsigned char	 check[VAULT_MAC_BYTES];
+	char		*cause = NULL;
+	struct vault	*v = vault_open_keyfile(key_file, &cause);
+
+	cr_assert_not_null(v, "%s", cause);
+	vault_key_check(v, check);
+	cr_assert_eq(store_meta_set(s->store, "key_check", check, sizeof check), 0);
+	vault_free(v);
+}
+
+Test(shop, a_rotation_that_died_before_the_rename_is_finished_at_the_next_open)
+{
+	struct shop_paths	 p = { NULL, HELPERS_CONFIG_DIR, NULL, NULL };
+	char			*db = helpers_path(dir, "s.db"), *key = helpers_path(dir, "k");
+	char			*next = helpers_path(dir, "k.new"), *cause = NULL;
+	struct shop		*s;
+	struct stat		 sb;
+	int			 code;
+
+	p.db = db;
+	p.key_file = key;
+	cr_assert_eq(shop_create(&p, false, &cause), 0, "%s", cause);
+	s = shop_open(&p, &code, &cause);
+	cr_assert_eq(vault_keyfile_create(next, &cause), 0, "%s", cause);
+	set_key_check(s, next);
+	shop_close(s);
+
+	s = shop_open(&p, &code, &cause);
+	cr_assert_not_null(s, "%s", cause);
+	cr_assert_eq(stat(next, &sb), -1, "k.new was renamed");
+	shop_close(s);
+	s = shop_open(&p, &code, &cause);
+	cr_assert_not_null(s, "the key file is the new one now: %s", cause);
+	shop_close(s);
+	free(db);
+	free(key);
+	free(next);
+}
+
+Test(shop, a_next_key_file_that_does_not_open_the_store_is_left_alone)
+{
+	struct shop_paths	 p = { NULL, HELPERS_CONFIG_DIR, NULL, NULL };
+	char			*db = helpers_path(dir, "s.db"), *key = helpers_path(dir, "k");
+	char			*wrong = helpers_path(dir, "wrong"), *cause = NULL;
+	char			*wrong_next = helpers_path(dir, "wrong.new");
+	struct stat		 sb;
+	int			 code;
+
+	p.db = db;
+	p.key_file = key;
+	cr_assert_eq(shop_create(&p, false, &cause), 0, "%s", cause);
+	cr_assert_eq(vault_keyfile_create(wrong, &cause), 0);
+	cr_assert_eq(vault_keyfile_create(wrong_next, &cause), 0);
+	p.key_file = wrong;
+	cr_assert_null(shop_open(&p, &code, &cause));
+	cr_assert_eq(code, 1);
+	cr_assert_not_null(strstr(cause, "key does not match this store"), "%s", cause);
+	cr_assert_eq(stat(wrong_next, &sb), 0, "a .new of another key stays where it is");
+	free(cause);
+	free(db);
+	free(key);
+	free(wrong);
+	free(wrong_next);
+}
+
+Test(shop, a_process_whose_key_was_rotated_by_another_writes_nothing)
+{
+	struct shop_paths	 p = { NULL, HELPERS_CONFIG_DIR, NULL, NULL };
+	char			*db = helpers_path(dir, "s.db"), *key = helpers_path(dir, "k");
+	char			*other = helpers_path(dir, "other"), *cause = NULL;
+	struct shop		*a, *b;
+	int			 code;
+
+	p.db = db;
+	p.key_file = key;
+	cr_assert_eq(shop_create(&p, false, &cause), 0, "%s", cause);
+	a = shop_open(&p, &code, &cause);
+	b = shop_open(&p, &code, &cause);
+	cr_assert_eq(store_begin(b->store, &cause), 0, "%s", cause);
+	store_rollback(b->store);
+	cr_assert_eq(vault_keyfile_create(other, &cause), 0);
+	set_key_check(a, other);
+	cr_assert_eq(store_begin(b->store, &cause), -1);
+	cr_assert_not_null(strstr(cause, "restart prefkiosk"), "%s", cause);
+	cr_assert(sqlite3_get_autocommit(store_db(b->store)), "no transaction is left open");
+	free(cause);
+	shop_close(a);
+	shop_close(b);
+	free(db);
+	free(key);
+	free(other);
+}
+
+Test(shop, damaged_carried_keys_are_refused_clearly)
+{
+	struct shop_paths	 p = { NULL, HELPERS_CONFIG_DIR, NULL, NULL };
+	char			*db = helpers_path(dir, "s.db"), *key = helpers_path(dir, "k");
+	char			*cause = NULL;
+	unsigned char		 junk[VAULT_CARRIED_BYTES] = { 0 };
+	struct shop		*s;
+	int			 code;
+
+	p.db = db;
+	p.key_file = key;
+	cr_assert_eq(shop_create(&p, false, &cause), 0, "%s", cause);
+	s = shop_open(&p, &code, &cause);
+	cr_assert_eq(store_meta_set(s->store, "carried_keys", junk, sizeof junk), 0);
+	shop_close(s);
+	cr_assert_null(shop_open(&p, &code, &cause));
+	cr_assert_eq(code, 1);
+	cr_assert_not_null(strstr(cause, "carried over the last key rotation"), "%s", cause);
+	free(cause);
+	free(db);
+	free(key);
 }
