@@ -51,7 +51,8 @@ int		 shop_create(const struct shop_paths *, bool with_passphrase, char **cause)
 
 /*
  * A new passphrase: given, or when given is NULL asked twice on the terminal (no echo; two that
- * differ are refused, and without a terminal the reason names the environment variable env).
+ * differ are refused, and without a terminal the reason names the environment variable env,
+ * which may be NULL when given is not).
  * At least 12 characters.  Returns it in sodium_malloc'd memory (sodium_free), or NULL and
  * *cause.
  */
