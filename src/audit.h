@@ -33,4 +33,9 @@ int	audit_print(struct shop *, FILE *out, char **cause);
 int	audit_verify(struct shop *, void (*report)(const char *, void *), void *arg,
 	    char **cause);
 
+/* For a key rotation, inside the caller's transaction, once audit_verify found no problem: the
+ * records and the head MAC'd again under the shop's key; *count receives the number of
+ * records.  -1 with *cause. */
+int	audit_rechain(struct shop *, long *count, char **cause);
+
 #endif

@@ -5,6 +5,8 @@
  * the latest version of that notice in that language, so changing a text in assets/ makes a
  * new version the first time it is shown.  The chain: mac[i] = MAC(mac[i-1] || body[i]) with
  * mac[0]'s predecessor all zero; meta "consent_head" = MAC(zero || "head" count mac[last]).
+ * A key rotation, once the chain verified, MACs every record and the head again under the new
+ * key (the audit chain, kept the same way, is MAC'd again by the same function).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -568,4 +570,70 @@ consent_verify(struct shop *s, void (*report)(const char *, void *), void *arg, 
 		problems++;
 	}
 	return problems;
+}
+
+int
+consent_chain_remac(struct shop *s, const char *trigger, const char *select_sql,
+    const char *update_sql, sqlite3_int64 at, unsigned char *at_mac,
+    unsigned char last[VAULT_MAC_BYTES], long *count, char **cause)
+{
+	sqlite3_stmt	*rows, *stmt;
+	char		*saved = NULL;
+	int		 rc = -1, step = SQLITE_DONE;
+
+	*count = 0;
+	memset(last, 0, VAULT_MAC_BYTES);
+	if (store_trigger_lift(s->store, trigger, &saved, cause) != 0)
+		return -1;
+	/* Not cached: it runs once.  Each row is changed by id as it is read. */
+	if (sqlite3_prepare_v2(store_db(s->store), select_sql, -1, &rows, NULL) != SQLITE_OK) {
+		store_fail(s->store, cause, "cannot read the chain");
+		goto out;
+	}
+	while ((step = sqlite3_step(rows)) == SQLITE_ROW) {
+		const char *body = (const char *)sqlite3_column_text(rows, 1);
+		unsigned char mac[VAULT_MAC_BYTES];
+		if (body == NULL)
+			break;		/* verified before, so this is a bug or a failing disk */
+		vault_chain_mac(s->vault, last, body, strlen(body), mac);
+		stmt = store_prepare(s->store, update_sql);
+		sqlite3_bind_int64(stmt, 1, sqlite3_column_int64(rows, 0));
+		sqlite3_bind_blob(stmt, 2, last, VAULT_MAC_BYTES, SQLITE_STATIC);
+		sqlite3_bind_blob(stmt, 3, mac, VAULT_MAC_BYTES, SQLITE_STATIC);
+		step = sqlite3_step(stmt);
+		sqlite3_reset(stmt);
+		if (step != SQLITE_DONE)
+			break;
+		if (at_mac != NULL && sqlite3_column_int64(rows, 0) == at)
+			memcpy(at_mac, mac, VAULT_MAC_BYTES);
+		memcpy(last, mac, VAULT_MAC_BYTES);
+		(*count)++;
+	}
+	sqlite3_finalize(rows);
+	if (step != SQLITE_DONE) {
+		store_fail(s->store, cause, "cannot write the chain again under the new key");
+		goto out;
+	}
+	rc = store_trigger_restore(s->store, saved, cause);
+out:
+	free(saved);
+	return rc;
+}
+
+int
+consent_rechain(struct shop *s, long *count, char **cause)
+{
+	unsigned char	last[VAULT_MAC_BYTES], head[VAULT_MAC_BYTES];
+
+	if (consent_chain_remac(s, "consent_no_update",
+	    "SELECT id, body FROM consent_records ORDER BY id",
+	    "UPDATE consent_records SET prev = ?2, mac = ?3 WHERE id = ?1", 0, NULL, last, count,
+	    cause) != 0)
+		return -1;
+	if (*count == 0)
+		return 0;	/* an empty chain has no head */
+	consent_head_mac(s, *count, last, head);
+	if (store_meta_set(s->store, "consent_head", head, sizeof head) != 0)
+		return store_fail(s->store, cause, "cannot write the consent chain's head");
+	return 0;
 }

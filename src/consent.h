@@ -120,4 +120,20 @@ json_t		*consent_history(struct shop *, const char *subject, char **cause);
 int		 consent_verify(struct shop *, void (*report)(const char *, void *), void *arg,
 		     char **cause);
 
+/*
+ * MAC a chain kept like the consent records (rows with an id, a body, the previous MAC and their
+ * own) again under the shop's key, oldest first: for a key rotation, inside the caller's
+ * transaction, once the chain verified under the old key.  trigger is the chain's append-only
+ * trigger, lifted meanwhile; select_sql reads "id, body" in order; update_sql sets "prev = ?2,
+ * mac = ?3" of row "?1".  Receives the number of rows, the last MAC (all zero for none) and, when
+ * at_mac is not NULL, the MAC of row at.  -1 and *cause.
+ */
+int		 consent_chain_remac(struct shop *, const char *trigger, const char *select_sql,
+		     const char *update_sql, sqlite3_int64 at, unsigned char *at_mac,
+		     unsigned char last[VAULT_MAC_BYTES], long *count, char **cause);
+
+/* The consent records and their head MAC'd again under the shop's key (consent_chain_remac);
+ * *count receives the number of records.  -1 and *cause. */
+int		 consent_rechain(struct shop *, long *count, char **cause);
+
 #endif
