@@ -901,6 +901,10 @@ cli_ticket_exit(struct cli *c, const struct reward_ticket *t)
 		util_day(t->expires, day);
 		return cli_error(c, CLI_EXIT_EXPIRED, "expired: the code was valid until %s", day);
 	case REWARD_REVOKED:
+		if (strcmp(t->revoked_reason, "replaced") == 0)
+			return cli_error(c, CLI_EXIT_EXPIRED, "revoked: this code was replaced by a "
+			    "new one when the store's keys were rotated; the member finds it among "
+			    "their rewards");
 		return cli_error(c, CLI_EXIT_EXPIRED, "revoked: this reward was withdrawn (its "
 		    "member's data was erased, or an admin revoked it)");
 	case REWARD_UNKNOWN:
@@ -1206,8 +1210,8 @@ cli_qr(struct cli *c, int argc, char **argv)
 		escpos_buf_clear(&b);
 		return cli_cause(c, CLI_EXIT_RUNTIME, cause);
 	}
-	if (t.status == REWARD_INVALID || t.status == REWARD_FORGED ||
-	    (o.escpos != NULL && t.status != REWARD_VALID))
+	if (t.code_status != CODE_OK || t.status == REWARD_INVALID ||
+	    t.status == REWARD_FORGED || (o.escpos != NULL && t.status != REWARD_VALID))
 		return cli_ticket_exit(c, &t);
 	if (o.escpos != NULL) {
 		rc = cli_write_file(c, o.escpos, &b);

@@ -260,6 +260,7 @@ Test(reward, erasure_revokes_what_was_outstanding)
 	    "%s", cause);
 	cr_assert_eq(reward_redeem(s, l.v[0].code, NULL, NULL, HELPERS_NOW, &t, &cause), 0);
 	cr_assert_eq(t.status, REWARD_REVOKED);
+	cr_assert_str_eq(t.revoked_reason, "erased", "the ledger says why");
 }
 
 Test(reward, forged_unknown_and_mistyped_codes_are_told_apart)
