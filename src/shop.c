@@ -61,12 +61,13 @@ shop_prompt(const char *prompt, const char *env, char **cause)
 		util_fail(cause, "out of memory");
 		return NULL;
 	}
-	fputs(prompt, tty);
-	fflush(tty);
+	/* Echo goes off before the prompt shows: TCSAFLUSH drops what was typed before it. */
 	tcgetattr(fileno(tty), &old);
 	quiet = old;
 	quiet.c_lflag &= ~(tcflag_t)ECHO;
 	tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
+	fputs(prompt, tty);
+	fflush(tty);
 	if (fgets(buf, SHOP_PASSPHRASE_MAX, tty) == NULL)
 		buf[0] = '\0';
 	tcsetattr(fileno(tty), TCSAFLUSH, &old);
