@@ -10,6 +10,7 @@
  * the head may therefore only be redemptions.  A key rotation MACs the whole chain again under
  * the new key, through consent.c's consent_chain_remac, and keeps the head where it was.
  */
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -299,18 +300,52 @@ audit_verify(struct shop *s, void (*report)(const char *, void *), void *arg, ch
 	return problems + n;
 }
 
+/* A walk along the audit records (consent_chain_walk) that finds the MAC at the head, at;
+ * update: writing their MACs. */
+static void
+audit_walk_init(struct consent_walk *w, sqlite3_int64 at, bool update)
+{
+	memset(w, 0, sizeof *w);
+	w->trigger = "audit_no_update";
+	w->select_sql = "SELECT id, body, prev, mac FROM audit ORDER BY id";
+	if (update)
+		w->update_sql = "UPDATE audit SET prev = ?2, mac = ?3 WHERE id = ?1";
+	w->at = at;
+}
+
+int
+audit_chain_intact(struct shop *s, char **cause)
+{
+	struct consent_walk	w;
+	unsigned char		stored[8 + VAULT_MAC_BYTES], head[VAULT_MAC_BYTES];
+	sqlite3_int64		at;
+
+	if (audit_head_at(s, &at, stored, cause) != 0)
+		return -1;
+	audit_walk_init(&w, at, false);
+	if (consent_chain_walk(s, &w, cause) != 0)
+		return -1;
+	if (at > 0) {
+		audit_head_mac(s, at, w.at_mac, head);
+		if (!w.at_seen || sodium_memcmp(head, stored + 8, sizeof head) != 0)
+			w.broken++;
+	}
+	return (int)(w.broken > INT_MAX ? INT_MAX : w.broken);
+}
+
 int
 audit_rechain(struct shop *s, long *count, char **cause)
 {
-	unsigned char	last[VAULT_MAC_BYTES], at_mac[VAULT_MAC_BYTES] = { 0 };
-	unsigned char	stored[8 + VAULT_MAC_BYTES];
-	sqlite3_int64	at;
+	struct consent_walk	w;
+	unsigned char		stored[8 + VAULT_MAC_BYTES];
+	sqlite3_int64		at;
 
-	if (audit_head_at(s, &at, stored, cause) != 0 ||
-	    consent_chain_remac(s, "audit_no_update", "SELECT id, body FROM audit ORDER BY id",
-	    "UPDATE audit SET prev = ?2, mac = ?3 WHERE id = ?1", at, at_mac, last, count,
-	    cause) != 0)
+	if (audit_head_at(s, &at, stored, cause) != 0)
 		return -1;
+	audit_walk_init(&w, at, true);
+	if (consent_chain_walk(s, &w, cause) != 0)
+		return -1;
+	*count = w.count;
 	/* The head stays where it was (records after it are redemptions), under the new key. */
-	return at > 0 ? audit_head_set(s, at, at_mac, cause) : 0;
+	return at > 0 ? audit_head_set(s, at, w.at_mac, cause) : 0;
 }

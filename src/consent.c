@@ -8,6 +8,7 @@
  * A key rotation, once the chain verified, MACs every record and the head again under the new
  * key (the audit chain, kept the same way, is MAC'd again by the same function).
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -573,66 +574,118 @@ consent_verify(struct shop *s, void (*report)(const char *, void *), void *arg, 
 }
 
 int
-consent_chain_remac(struct shop *s, const char *trigger, const char *select_sql,
-    const char *update_sql, sqlite3_int64 at, unsigned char *at_mac,
-    unsigned char last[VAULT_MAC_BYTES], long *count, char **cause)
+consent_chain_walk(struct shop *s, struct consent_walk *w, char **cause)
 {
 	sqlite3_stmt	*rows, *stmt;
+	unsigned char	 mac[VAULT_MAC_BYTES];
 	char		*saved = NULL;
 	int		 rc = -1, step = SQLITE_DONE;
 
-	*count = 0;
-	memset(last, 0, VAULT_MAC_BYTES);
-	if (store_trigger_lift(s->store, trigger, &saved, cause) != 0)
+	w->count = w->broken = 0;
+	w->at_seen = false;
+	memset(w->last, 0, sizeof w->last);
+	memset(w->at_mac, 0, sizeof w->at_mac);
+	if (w->update_sql != NULL && store_trigger_lift(s->store, w->trigger, &saved, cause) != 0)
 		return -1;
 	/* Not cached: it runs once.  Each row is changed by id as it is read. */
-	if (sqlite3_prepare_v2(store_db(s->store), select_sql, -1, &rows, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(store_db(s->store), w->select_sql, -1, &rows, NULL) != SQLITE_OK) {
 		store_fail(s->store, cause, "cannot read the chain");
 		goto out;
 	}
 	while ((step = sqlite3_step(rows)) == SQLITE_ROW) {
 		const char *body = (const char *)sqlite3_column_text(rows, 1);
-		unsigned char mac[VAULT_MAC_BYTES];
-		if (body == NULL)
-			break;		/* verified before, so this is a bug or a failing disk */
-		vault_chain_mac(s->vault, last, body, strlen(body), mac);
-		stmt = store_prepare(s->store, update_sql);
-		sqlite3_bind_int64(stmt, 1, sqlite3_column_int64(rows, 0));
-		sqlite3_bind_blob(stmt, 2, last, VAULT_MAC_BYTES, SQLITE_STATIC);
-		sqlite3_bind_blob(stmt, 3, mac, VAULT_MAC_BYTES, SQLITE_STATIC);
-		step = sqlite3_step(stmt);
-		sqlite3_reset(stmt);
-		if (step != SQLITE_DONE)
-			break;
-		if (at_mac != NULL && sqlite3_column_int64(rows, 0) == at)
-			memcpy(at_mac, mac, VAULT_MAC_BYTES);
-		memcpy(last, mac, VAULT_MAC_BYTES);
-		(*count)++;
+		const unsigned char *prev = sqlite3_column_blob(rows, 2);
+		const unsigned char *stored = sqlite3_column_blob(rows, 3);
+		sqlite3_int64 id = sqlite3_column_int64(rows, 0);
+		bool whole = sqlite3_column_bytes(rows, 2) == VAULT_MAC_BYTES &&
+		    sqlite3_column_bytes(rows, 3) == VAULT_MAC_BYTES && body != NULL;
+		w->count++;
+		if (w->update_sql == NULL) {
+			/* As verify does: each record against its own stored predecessor, so one
+			 * edit is one problem. */
+			if (!whole) {
+				w->broken++;
+				continue;
+			}
+			vault_chain_mac(s->vault, prev, body, strlen(body), mac);
+			if (memcmp(prev, w->last, VAULT_MAC_BYTES) != 0 ||
+			    sodium_memcmp(stored, mac, VAULT_MAC_BYTES) != 0)
+				w->broken++;
+			memcpy(mac, stored, sizeof mac);
+		} else {
+			if (!whole)
+				break;	/* checked before: a failing disk */
+			vault_chain_mac(s->vault, w->last, body, strlen(body), mac);
+			stmt = store_prepare(s->store, w->update_sql);
+			sqlite3_bind_int64(stmt, 1, id);
+			sqlite3_bind_blob(stmt, 2, w->last, VAULT_MAC_BYTES, SQLITE_STATIC);
+			sqlite3_bind_blob(stmt, 3, mac, VAULT_MAC_BYTES, SQLITE_STATIC);
+			step = sqlite3_step(stmt);
+			sqlite3_reset(stmt);
+			if (step != SQLITE_DONE)
+				break;
+		}
+		if (id == w->at) {
+			memcpy(w->at_mac, mac, sizeof mac);
+			w->at_seen = true;
+		}
+		memcpy(w->last, mac, sizeof mac);
 	}
 	sqlite3_finalize(rows);
 	if (step != SQLITE_DONE) {
-		store_fail(s->store, cause, "cannot write the chain again under the new key");
+		store_fail(s->store, cause, "cannot walk the chain");
 		goto out;
 	}
-	rc = store_trigger_restore(s->store, saved, cause);
+	rc = saved != NULL ? store_trigger_restore(s->store, saved, cause) : 0;
 out:
 	free(saved);
 	return rc;
 }
 
+/* A walk along the consent records; update: writing their MACs. */
+static void
+consent_walk_init(struct consent_walk *w, bool update)
+{
+	memset(w, 0, sizeof *w);
+	w->trigger = "consent_no_update";
+	w->select_sql = "SELECT id, body, prev, mac FROM consent_records ORDER BY id";
+	if (update)
+		w->update_sql = "UPDATE consent_records SET prev = ?2, mac = ?3 WHERE id = ?1";
+}
+
+int
+consent_chain_intact(struct shop *s, char **cause)
+{
+	struct consent_walk	w;
+	unsigned char		head[VAULT_MAC_BYTES], stored[VAULT_MAC_BYTES];
+	size_t			len;
+	int			hrc;
+
+	consent_walk_init(&w, false);
+	if (consent_chain_walk(s, &w, cause) != 0)
+		return -1;
+	hrc = store_meta_get(s->store, "consent_head", stored, sizeof stored, &len);
+	if (hrc == 1 && w.count == 0)
+		return 0;
+	consent_head_mac(s, w.count, w.last, head);
+	if (hrc != 0 || len != sizeof stored || sodium_memcmp(head, stored, sizeof head) != 0)
+		w.broken++;
+	return (int)(w.broken > INT_MAX ? INT_MAX : w.broken);
+}
+
 int
 consent_rechain(struct shop *s, long *count, char **cause)
 {
-	unsigned char	last[VAULT_MAC_BYTES], head[VAULT_MAC_BYTES];
+	struct consent_walk	w;
+	unsigned char		head[VAULT_MAC_BYTES];
 
-	if (consent_chain_remac(s, "consent_no_update",
-	    "SELECT id, body FROM consent_records ORDER BY id",
-	    "UPDATE consent_records SET prev = ?2, mac = ?3 WHERE id = ?1", 0, NULL, last, count,
-	    cause) != 0)
+	consent_walk_init(&w, true);
+	if (consent_chain_walk(s, &w, cause) != 0)
 		return -1;
-	if (*count == 0)
+	*count = w.count;
+	if (w.count == 0)
 		return 0;	/* an empty chain has no head */
-	consent_head_mac(s, *count, last, head);
+	consent_head_mac(s, w.count, w.last, head);
 	if (store_meta_set(s->store, "consent_head", head, sizeof head) != 0)
 		return store_fail(s->store, cause, "cannot write the consent chain's head");
 	return 0;

@@ -506,7 +506,17 @@ Test(rekey, a_tampered_consent_record_is_refused_and_nothing_changes)
 	enroll(ADA_JSON, HELPERS_NOW, uid, NULL);
 	tamper("consent_no_update", "UPDATE consent_records SET body ="
 	    " replace(body, '\"refused\"', '\"given\"') WHERE id = 2");
-	assert_refused("the consent records do not verify");
+	assert_refused("the consent records do not verify (1 problem)");
+}
+
+Test(rekey, a_consent_record_removed_from_the_end_is_refused_and_nothing_changes)
+{
+	char	uid[CUSTOMER_UID_LEN + 1];
+
+	enroll(ADA_JSON, HELPERS_NOW, uid, NULL);
+	tamper("consent_no_delete", "DELETE FROM consent_records WHERE id ="
+	    " (SELECT max(id) FROM consent_records)");
+	assert_refused("the consent records do not verify (1 problem)");
 }
 
 Test(rekey, a_tampered_audit_record_is_refused_and_nothing_changes)
@@ -517,7 +527,7 @@ Test(rekey, a_tampered_audit_record_is_refused_and_nothing_changes)
 	cr_assert_eq(audit_record(s, HELPERS_NOW, "bob", "sign_in", "bob", &cause), 0);
 	tamper("audit_no_update", "UPDATE audit SET staff = 'eve', body ="
 	    " replace(body, 'bob', 'eve') WHERE id = 1");
-	assert_refused("the audit records do not verify");
+	assert_refused("the audit records do not verify (1 problem)");
 }
 
 Test(rekey, a_member_whose_profile_does_not_open_is_counted_and_left_as_it_was)
