@@ -300,17 +300,20 @@ audit_verify(struct shop *s, void (*report)(const char *, void *), void *arg, ch
 	return problems + n;
 }
 
-/* A walk along the audit records (consent_chain_walk) that finds the MAC at the head, at;
- * update: writing their MACs. */
-static void
-audit_walk_init(struct consent_walk *w, sqlite3_int64 at, bool update)
+/* Walk the audit records (consent_chain_walk), finding the MAC at the head's position, which
+ * with the head itself goes to w->at and stored; update: writing their MACs.  -1 and *cause. */
+static int
+audit_walk(struct shop *s, bool update, struct consent_walk *w,
+    unsigned char stored[8 + VAULT_MAC_BYTES], char **cause)
 {
 	memset(w, 0, sizeof *w);
+	if (audit_head_at(s, &w->at, stored, cause) != 0)
+		return -1;
 	w->trigger = "audit_no_update";
 	w->select_sql = "SELECT id, body, prev, mac FROM audit ORDER BY id";
 	if (update)
 		w->update_sql = "UPDATE audit SET prev = ?2, mac = ?3 WHERE id = ?1";
-	w->at = at;
+	return consent_chain_walk(s, w, cause);
 }
 
 int
@@ -318,15 +321,11 @@ audit_chain_intact(struct shop *s, char **cause)
 {
 	struct consent_walk	w;
 	unsigned char		stored[8 + VAULT_MAC_BYTES], head[VAULT_MAC_BYTES];
-	sqlite3_int64		at;
 
-	if (audit_head_at(s, &at, stored, cause) != 0)
+	if (audit_walk(s, false, &w, stored, cause) != 0)
 		return -1;
-	audit_walk_init(&w, at, false);
-	if (consent_chain_walk(s, &w, cause) != 0)
-		return -1;
-	if (at > 0) {
-		audit_head_mac(s, at, w.at_mac, head);
+	if (w.at > 0) {
+		audit_head_mac(s, w.at, w.at_mac, head);
 		if (!w.at_seen || sodium_memcmp(head, stored + 8, sizeof head) != 0)
 			w.broken++;
 	}
@@ -338,14 +337,10 @@ audit_rechain(struct shop *s, long *count, char **cause)
 {
 	struct consent_walk	w;
 	unsigned char		stored[8 + VAULT_MAC_BYTES];
-	sqlite3_int64		at;
 
-	if (audit_head_at(s, &at, stored, cause) != 0)
-		return -1;
-	audit_walk_init(&w, at, true);
-	if (consent_chain_walk(s, &w, cause) != 0)
+	if (audit_walk(s, true, &w, stored, cause) != 0)
 		return -1;
 	*count = w.count;
 	/* The head stays where it was (records after it are redemptions), under the new key. */
-	return at > 0 ? audit_head_set(s, at, w.at_mac, cause) : 0;
+	return w.at > 0 ? audit_head_set(s, w.at, w.at_mac, cause) : 0;
 }

@@ -903,9 +903,9 @@ cli_ticket_exit(struct cli *c, const struct reward_ticket *t)
 		return cli_error(c, CLI_EXIT_EXPIRED, "expired: the code was valid until %s", day);
 	case REWARD_REVOKED:
 		if (strcmp(t->revoked_reason, "replaced") == 0)
-			return cli_error(c, CLI_EXIT_EXPIRED, "revoked: this code was replaced by a "
-			    "new one when the store's keys were rotated; the member finds it among "
-			    "their rewards");
+			return cli_error(c, CLI_EXIT_EXPIRED, "revoked: this code was replaced by "
+			    "a new one when the store's keys were rotated; the member finds it "
+			    "among their rewards");
 		return cli_error(c, CLI_EXIT_EXPIRED, "revoked: this reward was withdrawn (its "
 		    "member's data was erased, or an admin revoked it)");
 	case REWARD_UNKNOWN:

@@ -29,7 +29,7 @@ struct rekey_options {
 /* What a rotation did. */
 struct rekey_report {
 	long	members;		/* re-keyed */
-	long	damaged;		/* whose data did not open under the old key: left as it was */
+	long	damaged;		/* their data did not open: left as it was */
 	long	consent_records;	/* MAC'd again */
 	long	audit_records;		/* MAC'd again (the rotation's own record not counted) */
 	long	rewards_replaced;	/* issued again under the new code key */

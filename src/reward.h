@@ -76,7 +76,7 @@ struct reward_ticket {
 	char			 rule_id[64];
 	time_t			 issued, expires, redeemed_at;
 	char			 till[65], by[33];
-	char			 revoked_reason[16];	/* "erased", "replaced"; "" when not known */
+	char			 revoked_reason[16];	/* "erased", "replaced", or "" */
 };
 
 /*

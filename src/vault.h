@@ -7,11 +7,12 @@
  * key from a right one without touching any data.  Two of them outlive a key rotation, because
  * what they protect cannot be made again without the customer: the reward-code key (printed
  * codes) and the PIN key (PIN hashes).  After a rotation the store keeps them sealed under a
- * subkey of the new master, and the vault uses those carried keys instead of deriving its own.  Each customer has a random data key, wrapped by the
- * key-wrapping key; profile fields are sealed under it with XChaCha20-Poly1305, with associated
- * data that binds table, column, customer and key version, so a ciphertext moved to another row
- * or column fails to open.  The master's subkeys live in sodium_malloc'd (locked, guarded)
- * memory; a member's data key lives only as long as one operation and is wiped when freed.
+ * subkey of the new master, and the vault uses those carried keys instead of deriving its own.
+ * Each customer has a random data key, wrapped by the key-wrapping key; profile fields are sealed
+ * under it with XChaCha20-Poly1305, with associated data that binds table, column, customer and
+ * key version, so a ciphertext moved to another row or column fails to open.  The master's
+ * subkeys live in sodium_malloc'd (locked, guarded) memory; a member's data key lives only as
+ * long as one operation and is wiped when freed.
  */
 #ifndef PREFKIOSK_VAULT_H
 #define PREFKIOSK_VAULT_H

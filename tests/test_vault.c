@@ -246,7 +246,8 @@ other_vault(const char *name)
 Test(vault, a_rotation_carries_the_code_and_pin_keys_sealed_under_the_new_master)
 {
 	unsigned char	 carried[VAULT_CARRIED_BYTES], old_code[VAULT_KEY_BYTES];
-	char		 hash[VAULT_PIN_HASH_BYTES], *path = helpers_path(dir, "next"), *cause = NULL;
+	char		 hash[VAULT_PIN_HASH_BYTES], *path = helpers_path(dir, "next");
+	char		*cause = NULL;
 	struct vault	*next = other_vault("next"), *again;
 
 	memcpy(old_code, vault_code_key(v), sizeof old_code);

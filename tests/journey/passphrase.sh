@@ -33,7 +33,8 @@ tm_keys Enter
 check "two that differ: exit 2" -- test "$(tm_exit_code)" = 2
 check "saying they differ" -- tm_wait_for "the two passphrases differ; nothing was changed"
 check "neither was shown" -- hidden "brand new"
-check "and the store is as it was" -- test "$before" = "$(cat "$DB" "$DB-wal" 2>/dev/null | sha256sum)"
+check "and the store is as it was" -- \
+	test "$before" = "$(cat "$DB" "$DB-wal" 2>/dev/null | sha256sum)"
 
 rekey_in_pane
 check "asked again" -- tm_wait_for "new passphrase:"
