@@ -9,6 +9,10 @@
  * Erasure sets the wrapped data key, the indexes and every sealed column to NULL with
  * secure_delete on, then truncates the WAL: what stays is the pseudonymous uid, the consent
  * records and the reward and visit counts, which are the shop's evidence.
+ *
+ * A key rotation (customer_rekey) moves each member to a new data key and key version one up;
+ * the profile record is sealed again as it was opened, not unpacked and packed, so that fields
+ * and ids this catalogue does not know survive it.
  */
 #include <stddef.h>
 #include <stdio.h>

@@ -4,10 +4,9 @@
  * Schema (version 5): meta; customers (pseudonymous uid, wrapped data key, sealed profile,
  * blind indexes); notices (the exact texts shown, by digest); consent_records (append-only:
  * triggers refuse UPDATE and DELETE; MAC-chained); rewards (the ledger of codes, with why a code
- * was revoked); visits; staff;
- * feedback; signin_failures (member PINs at the kiosk); audit (staff actions, append-only,
- * MAC-chained).  Every table declares an INTEGER PRIMARY KEY, because VACUUM may renumber
- * implicit rowids.
+ * was revoked); visits; staff; feedback; signin_failures (member PINs at the kiosk); audit
+ * (staff actions, append-only, MAC-chained).  Every table declares an INTEGER PRIMARY KEY,
+ * because VACUUM may renumber implicit rowids.
  *
  * The statement cache is keyed by the address of the SQL string literal, which is unique and
  * stable for the life of the process; it is a short array searched linearly, because a command
