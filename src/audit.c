@@ -7,8 +7,10 @@
  * record's MAC) shows records removed from the end.  A redemption does not move it, so that the
  * till's durable redeem writes one page less: a redemption's record is vouched for by the
  * ledger instead, and verify finds a redeemed reward whose record is missing.  Records after
- * the head may therefore only be redemptions.
+ * the head may therefore only be redemptions.  A key rotation MACs the whole chain again under
+ * the new key, through consent.c's consent_chain_remac, and keeps the head where it was.
  */
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +19,7 @@
 #include <sodium.h>
 
 #include "audit.h"
+#include "consent.h"
 #include "util.h"
 
 #define AUDIT_HEAD_KEY	"audit_head"
@@ -54,12 +57,44 @@ audit_body(const struct shop *s, sqlite3_int64 id, time_t now, const char *staff
 	return body;
 }
 
+/* Write the head: the chain ends at record id, whose MAC is last. */
+static int
+audit_head_set(struct shop *s, sqlite3_int64 id, const unsigned char *last, char **cause)
+{
+	unsigned char	stored[8 + VAULT_MAC_BYTES];
+	int		i;
+
+	for (i = 0; i < 8; i++)
+		stored[i] = (unsigned char)((uint64_t)id >> (56 - 8 * i));
+	audit_head_mac(s, id, last, stored + 8);
+	if (store_meta_set(s->store, AUDIT_HEAD_KEY, stored, sizeof stored) != 0)
+		return store_fail(s->store, cause, "cannot write the audit record");
+	return 0;
+}
+
+/* The position of the head: the id of the record it was written after (0 when none).  -1 and
+ * *cause. */
+static int
+audit_head_at(struct shop *s, sqlite3_int64 *at, unsigned char stored[8 + VAULT_MAC_BYTES],
+    char **cause)
+{
+	size_t	len = 0;
+	int	rc, i;
+
+	*at = 0;
+	rc = store_meta_get(s->store, AUDIT_HEAD_KEY, stored, 8 + VAULT_MAC_BYTES, &len);
+	if (rc < 0 || (rc == 0 && len != 8 + VAULT_MAC_BYTES))
+		return store_fail(s->store, cause, "cannot read the audit head");
+	for (i = 0; rc == 0 && i < 8; i++)
+		*at = *at << 8 | stored[i];
+	return 0;
+}
+
 int
 audit_record_locked(struct shop *s, time_t now, const char *staff, const char *action,
     const char *target, char **cause)
 {
 	unsigned char	 prev[VAULT_MAC_BYTES] = { 0 }, mac[VAULT_MAC_BYTES];
-	unsigned char	 head[VAULT_MAC_BYTES], stored[8 + VAULT_MAC_BYTES];
 	sqlite3_int64	 id = 1;
 	sqlite3_stmt	*stmt;
 	char		*body;
@@ -98,13 +133,7 @@ audit_record_locked(struct shop *s, time_t now, const char *staff, const char *a
 	/* Records are never deleted, so ids run 1..n and the last id is the chain's length. */
 	if (strcmp(action, AUDIT_REDEEM) == 0)
 		return 0;
-	audit_head_mac(s, id, mac, head);
-	for (rc = 0; rc < 8; rc++)
-		stored[rc] = (unsigned char)((uint64_t)id >> (56 - 8 * rc));
-	memcpy(stored + 8, head, sizeof head);
-	if (store_meta_set(s->store, AUDIT_HEAD_KEY, stored, sizeof stored) != 0)
-		return store_fail(s->store, cause, "cannot write the audit record");
-	return 0;
+	return audit_head_set(s, id, mac, cause);
 }
 
 int
@@ -215,16 +244,12 @@ audit_verify(struct shop *s, void (*report)(const char *, void *), void *arg, ch
 	sqlite3_stmt	*stmt;
 	unsigned char	 prev[VAULT_MAC_BYTES] = { 0 }, mac[VAULT_MAC_BYTES];
 	unsigned char	 head[VAULT_MAC_BYTES], stored[8 + VAULT_MAC_BYTES];
-	sqlite3_int64	 count = 0, id = 0, at = 0;
-	size_t		 len = 0;
+	sqlite3_int64	 count = 0, id = 0, at;
 	bool		 head_seen = false, head_ok = false;
-	int		 rc, problems = 0, hrc, i, n;
+	int		 rc, problems = 0, n;
 
-	hrc = store_meta_get(s->store, AUDIT_HEAD_KEY, stored, sizeof stored, &len);
-	if (hrc < 0 || (hrc == 0 && len != sizeof stored))
-		return store_fail(s->store, cause, "cannot read the audit head");
-	for (i = 0; hrc == 0 && i < 8; i++)
-		at = at << 8 | stored[i];
+	if (audit_head_at(s, &at, stored, cause) != 0)
+		return -1;
 	if (sqlite3_prepare_v2(store_db(s->store), "SELECT id, time, terminal, staff, action,"
 	    " target, body, prev, mac FROM audit ORDER BY id", -1, &stmt, NULL) != SQLITE_OK)
 		return store_fail(s->store, cause, "cannot read the audit records");
@@ -273,4 +298,49 @@ audit_verify(struct shop *s, void (*report)(const char *, void *), void *arg, ch
 	if ((n = audit_ledger(s, report, arg, cause)) < 0)
 		return -1;
 	return problems + n;
+}
+
+/* Walk the audit records (consent_chain_walk), finding the MAC at the head's position, which
+ * with the head itself goes to w->at and stored; update: writing their MACs.  -1 and *cause. */
+static int
+audit_walk(struct shop *s, bool update, struct consent_walk *w,
+    unsigned char stored[8 + VAULT_MAC_BYTES], char **cause)
+{
+	memset(w, 0, sizeof *w);
+	if (audit_head_at(s, &w->at, stored, cause) != 0)
+		return -1;
+	w->trigger = "audit_no_update";
+	w->select_sql = "SELECT id, body, prev, mac FROM audit ORDER BY id";
+	if (update)
+		w->update_sql = "UPDATE audit SET prev = ?2, mac = ?3 WHERE id = ?1";
+	return consent_chain_walk(s, w, cause);
+}
+
+int
+audit_chain_intact(struct shop *s, char **cause)
+{
+	struct consent_walk	w;
+	unsigned char		stored[8 + VAULT_MAC_BYTES], head[VAULT_MAC_BYTES];
+
+	if (audit_walk(s, false, &w, stored, cause) != 0)
+		return -1;
+	if (w.at > 0) {
+		audit_head_mac(s, w.at, w.at_mac, head);
+		if (!w.at_seen || sodium_memcmp(head, stored + 8, sizeof head) != 0)
+			w.broken++;
+	}
+	return (int)(w.broken > INT_MAX ? INT_MAX : w.broken);
+}
+
+int
+audit_rechain(struct shop *s, long *count, char **cause)
+{
+	struct consent_walk	w;
+	unsigned char		stored[8 + VAULT_MAC_BYTES];
+
+	if (audit_walk(s, true, &w, stored, cause) != 0)
+		return -1;
+	*count = w.count;
+	/* The head stays where it was (records after it are redemptions), under the new key. */
+	return w.at > 0 ? audit_head_set(s, w.at, w.at_mac, cause) : 0;
 }

@@ -33,4 +33,14 @@ int	audit_print(struct shop *, FILE *out, char **cause);
 int	audit_verify(struct shop *, void (*report)(const char *, void *), void *arg,
 	    char **cause);
 
+/*
+ * For a key rotation: is the chain intact under the shop's key — its MACs and its head, what a
+ * rotation MACs again (audit_verify also checks columns and the ledger)?  Returns the number of
+ * problems, or -1 with *cause.  audit_rechain then MACs the records and the head again under
+ * the (new) shop's key, inside the caller's transaction, the head where it was; *count receives
+ * the number of records.
+ */
+int	audit_chain_intact(struct shop *, char **cause);
+int	audit_rechain(struct shop *, long *count, char **cause);
+
 #endif

@@ -24,6 +24,7 @@
 #include "customer.h"
 #include "export.h"
 #include "qr.h"
+#include "rekey.h"
 #include "reward.h"
 #include "sealfile.h"
 #include "slip.h"
@@ -1024,6 +1025,10 @@ cli_ticket_exit(struct cli *c, const struct reward_ticket *t)
 		util_day(t->expires, day);
 		return cli_error(c, CLI_EXIT_EXPIRED, "expired: the code was valid until %s", day);
 	case REWARD_REVOKED:
+		if (strcmp(t->revoked_reason, "replaced") == 0)
+			return cli_error(c, CLI_EXIT_EXPIRED, "revoked: this code was replaced by "
+			    "a new one when the store's keys were rotated; the member finds it "
+			    "among their rewards");
 		return cli_error(c, CLI_EXIT_EXPIRED, "revoked: this reward was withdrawn (its "
 		    "member's data was erased, or an admin revoked it)");
 	case REWARD_UNKNOWN:
@@ -1329,8 +1334,8 @@ cli_qr(struct cli *c, int argc, char **argv)
 		escpos_buf_clear(&b);
 		return cli_cause(c, CLI_EXIT_RUNTIME, cause);
 	}
-	if (t.status == REWARD_INVALID || t.status == REWARD_FORGED ||
-	    (o.escpos != NULL && t.status != REWARD_VALID))
+	if (t.code_status != CODE_OK || t.status == REWARD_INVALID ||
+	    t.status == REWARD_FORGED || (o.escpos != NULL && t.status != REWARD_VALID))
 		return cli_ticket_exit(c, &t);
 	if (o.escpos != NULL) {
 		rc = cli_write_file(c, o.escpos, &b);
@@ -1392,6 +1397,59 @@ cli_audit_print(struct cli *c, int argc, char **argv)
 	return CLI_EXIT_OK;
 }
 
+/* `rekey [--codes] [--staff NAME]`: a new key for the store; a passphrase store's new
+ * passphrase from $PREFKIOSK_NEW_PASSPHRASE or asked twice. */
+static int
+cli_rekey(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "codes", no_argument, NULL, 'c' },
+		{ "staff", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 }
+	};
+	static const char	 usage[] = "rekey [--codes] [--staff NAME]";
+	struct rekey_options	 o = { c->paths.key_file, NULL, false };
+	struct rekey_report	 r;
+	const char		*staff = NULL;
+	char			*pass = NULL, *cause = NULL;
+	int			 ch, rc, code;
+
+	while ((ch = cli_getopt(c, argc, argv, "", opts, usage)) != -1) {
+		if (ch == -2)
+			return CLI_EXIT_USAGE;
+		if (ch == 'c')
+			o.codes = true;
+		else if (ch == 's')
+			staff = optarg;
+	}
+	if (optind != argc)
+		return cli_error(c, CLI_EXIT_USAGE, "usage: prefkiosk %s", usage);
+	if (staff != NULL && (strlen(staff) == 0 || strlen(staff) > 32))
+		return cli_error(c, CLI_EXIT_USAGE, "--staff: 1 to 32 characters");
+	if (c->shop->passphrase) {
+		if ((pass = shop_passphrase_new(getenv("PREFKIOSK_NEW_PASSPHRASE"),
+		    "PREFKIOSK_NEW_PASSPHRASE", &cause)) == NULL)
+			return cli_cause(c, CLI_EXIT_USAGE, cause);
+		o.passphrase = pass;
+	}
+	rc = rekey_run(c->shop, &o, staff, c->now, &r, &cause);
+	sodium_free(pass);
+	if (rc < 0)
+		return cli_cause(c, CLI_EXIT_RUNTIME, cause);
+	code = cli_json(c, json_pack("{s:s?, s:b, s:I, s:I, s:I, s:I, s:I}", "key_file",
+	    c->shop->passphrase ? NULL : o.key_file, "codes", o.codes,
+	    "members", (json_int_t)r.members, "damaged", (json_int_t)r.damaged,
+	    "consent_records", (json_int_t)r.consent_records,
+	    "audit_records", (json_int_t)r.audit_records,
+	    "rewards_replaced", (json_int_t)r.rewards_replaced), JSON_COMPACT);
+	if (rc > 0)
+		return cli_cause(c, CLI_EXIT_RUNTIME, cause);
+	if (code == CLI_EXIT_OK && r.damaged > 0)
+		return cli_error(c, CLI_EXIT_RUNTIME, "the store was re-keyed, but %ld member(s) "
+		    "could not be read and keep the old key; run prefkiosk verify", r.damaged);
+	return code;
+}
+
 /* `run`: the kiosk, from ui/ through the hooks. */
 static int
 cli_run(struct cli *c, int argc, char **argv)
@@ -1428,6 +1486,7 @@ static const struct cli_command cli_commands[] = {
 	{ "audit", "audit", CLI_NEEDS_SHOP, cli_audit_print },
 	{ "stats", "stats", CLI_NEEDS_SHOP, cli_stats },
 	{ "purge", "purge [--dry-run]", CLI_NEEDS_SHOP, cli_purge },
+	{ "rekey", "rekey [--codes] [--staff NAME]", CLI_NEEDS_SHOP, cli_rekey },
 	{ "catalog", "catalog", CLI_NEEDS_CATALOG, cli_catalog },
 	{ "staff", "staff add NAME --role staff|admin | list | remove NAME | verify NAME",
 	    CLI_NEEDS_SHOP, cli_staff },

@@ -182,15 +182,13 @@ code_parse(const char *input, const unsigned char key[32], struct code_payload *
 	buf[CODE_PAYLOAD_BYTES - 1] &= 0xe0;
 	memset(buf + CODE_PAYLOAD_BYTES, 0, CODE_BYTES - CODE_PAYLOAD_BYTES);
 	code_tag(buf, key, want);
-	if (sodium_memcmp(tag, want, CODE_TAG_BYTES) != 0)
-		return CODE_FORGED;
 	if (canonical != NULL) {
 		for (i = 0; i < CODE_SYMBOLS; i++)
 			canonical[i] = base32_alphabet[values[i]];
 		canonical[CODE_SYMBOLS] = code_check_symbol((unsigned)check);
 		canonical[CODE_LEN] = '\0';
 	}
-	return CODE_OK;
+	return sodium_memcmp(tag, want, CODE_TAG_BYTES) == 0 ? CODE_OK : CODE_FORGED;
 }
 
 void

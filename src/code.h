@@ -51,7 +51,8 @@ void	code_make(const struct code_payload *p, const unsigned char key[32],
 
 /*
  * Read a code as typed or scanned.  On CODE_OK, *p holds the payload and canonical (if not NULL)
- * the code as issued, in upper case without separators.  The tag is compared in constant time.
+ * the code as issued, in upper case without separators; on CODE_FORGED too, so that the ledger
+ * can tell a code made under a replaced key.  The tag is compared in constant time.
  */
 enum code_status code_parse(const char *input, const unsigned char key[32],
 	    struct code_payload *p, char canonical[CODE_LEN + 1]);

@@ -5,7 +5,10 @@
  * the latest version of that notice in that language, so changing a text in assets/ makes a
  * new version the first time it is shown.  The chain: mac[i] = MAC(mac[i-1] || body[i]) with
  * mac[0]'s predecessor all zero; meta "consent_head" = MAC(zero || "head" count mac[last]).
+ * A key rotation, once the chain verified, MACs every record and the head again under the new
+ * key (the audit chain, kept the same way, is MAC'd again by the same function).
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -568,4 +571,122 @@ consent_verify(struct shop *s, void (*report)(const char *, void *), void *arg, 
 		problems++;
 	}
 	return problems;
+}
+
+int
+consent_chain_walk(struct shop *s, struct consent_walk *w, char **cause)
+{
+	sqlite3_stmt	*rows, *stmt;
+	unsigned char	 mac[VAULT_MAC_BYTES];
+	char		*saved = NULL;
+	int		 rc = -1, step = SQLITE_DONE;
+
+	w->count = w->broken = 0;
+	w->at_seen = false;
+	memset(w->last, 0, sizeof w->last);
+	memset(w->at_mac, 0, sizeof w->at_mac);
+	if (w->update_sql != NULL && store_trigger_lift(s->store, w->trigger, &saved, cause) != 0)
+		return -1;
+	/* Not cached: it runs once.  Each row is changed by id as it is read. */
+	if (sqlite3_prepare_v2(store_db(s->store), w->select_sql, -1, &rows, NULL) != SQLITE_OK) {
+		store_fail(s->store, cause, "cannot read the chain");
+		goto out;
+	}
+	while ((step = sqlite3_step(rows)) == SQLITE_ROW) {
+		const char *body = (const char *)sqlite3_column_text(rows, 1);
+		const unsigned char *prev = sqlite3_column_blob(rows, 2);
+		const unsigned char *stored = sqlite3_column_blob(rows, 3);
+		sqlite3_int64 id = sqlite3_column_int64(rows, 0);
+		bool whole = sqlite3_column_bytes(rows, 2) == VAULT_MAC_BYTES &&
+		    sqlite3_column_bytes(rows, 3) == VAULT_MAC_BYTES && body != NULL;
+		w->count++;
+		if (w->update_sql == NULL) {
+			/* As verify does: each record against its own stored predecessor, so one
+			 * edit is one problem. */
+			if (!whole) {
+				w->broken++;
+				continue;
+			}
+			vault_chain_mac(s->vault, prev, body, strlen(body), mac);
+			if (memcmp(prev, w->last, VAULT_MAC_BYTES) != 0 ||
+			    sodium_memcmp(stored, mac, VAULT_MAC_BYTES) != 0)
+				w->broken++;
+			memcpy(mac, stored, sizeof mac);
+		} else {
+			if (!whole)
+				break;	/* checked before: a failing disk */
+			vault_chain_mac(s->vault, w->last, body, strlen(body), mac);
+			stmt = store_prepare(s->store, w->update_sql);
+			sqlite3_bind_int64(stmt, 1, id);
+			sqlite3_bind_blob(stmt, 2, w->last, VAULT_MAC_BYTES, SQLITE_STATIC);
+			sqlite3_bind_blob(stmt, 3, mac, VAULT_MAC_BYTES, SQLITE_STATIC);
+			step = sqlite3_step(stmt);
+			sqlite3_reset(stmt);
+			if (step != SQLITE_DONE)
+				break;
+		}
+		if (id == w->at) {
+			memcpy(w->at_mac, mac, sizeof mac);
+			w->at_seen = true;
+		}
+		memcpy(w->last, mac, sizeof mac);
+	}
+	sqlite3_finalize(rows);
+	if (step != SQLITE_DONE) {
+		store_fail(s->store, cause, "cannot walk the chain");
+		goto out;
+	}
+	rc = saved != NULL ? store_trigger_restore(s->store, saved, cause) : 0;
+out:
+	free(saved);
+	return rc;
+}
+
+/* A walk along the consent records; update: writing their MACs. */
+static void
+consent_walk_init(struct consent_walk *w, bool update)
+{
+	memset(w, 0, sizeof *w);
+	w->trigger = "consent_no_update";
+	w->select_sql = "SELECT id, body, prev, mac FROM consent_records ORDER BY id";
+	if (update)
+		w->update_sql = "UPDATE consent_records SET prev = ?2, mac = ?3 WHERE id = ?1";
+}
+
+int
+consent_chain_intact(struct shop *s, char **cause)
+{
+	struct consent_walk	w;
+	unsigned char		head[VAULT_MAC_BYTES], stored[VAULT_MAC_BYTES];
+	size_t			len;
+	int			hrc;
+
+	consent_walk_init(&w, false);
+	if (consent_chain_walk(s, &w, cause) != 0)
+		return -1;
+	hrc = store_meta_get(s->store, "consent_head", stored, sizeof stored, &len);
+	if (hrc == 1 && w.count == 0)
+		return 0;
+	consent_head_mac(s, w.count, w.last, head);
+	if (hrc != 0 || len != sizeof stored || sodium_memcmp(head, stored, sizeof head) != 0)
+		w.broken++;
+	return (int)(w.broken > INT_MAX ? INT_MAX : w.broken);
+}
+
+int
+consent_rechain(struct shop *s, long *count, char **cause)
+{
+	struct consent_walk	w;
+	unsigned char		head[VAULT_MAC_BYTES];
+
+	consent_walk_init(&w, true);
+	if (consent_chain_walk(s, &w, cause) != 0)
+		return -1;
+	*count = w.count;
+	if (w.count == 0)
+		return 0;	/* an empty chain has no head */
+	consent_head_mac(s, w.count, w.last, head);
+	if (store_meta_set(s->store, "consent_head", head, sizeof head) != 0)
+		return store_fail(s->store, cause, "cannot write the consent chain's head");
+	return 0;
 }

@@ -120,4 +120,35 @@ json_t		*consent_history(struct shop *, const char *subject, char **cause);
 int		 consent_verify(struct shop *, void (*report)(const char *, void *), void *arg,
 		     char **cause);
 
+/*
+ * A walk along a chain kept like the consent records — rows with an id, a body, the previous
+ * row's MAC and their own — that MACs each body, oldest first, under the shop's key after the
+ * MAC before it.  Checking (update_sql NULL), it counts the rows whose stored MACs are not
+ * those; updating (a key rotation, inside the caller's transaction, once the chain checked
+ * under the old key), it writes them, the chain's append-only trigger lifted meanwhile.
+ */
+struct consent_walk {
+	const char	*trigger;	/* the chain's append-only trigger */
+	const char	*select_sql;	/* reads "id, body, prev, mac", oldest first */
+	const char	*update_sql;	/* sets "prev = ?2, mac = ?3" of row "?1"; NULL: check */
+	sqlite3_int64	 at;		/* a row whose MAC is wanted (a head), or 0 */
+	long		 count;		/* out: rows */
+	long		 broken;	/* out, checking: rows not as the key makes them */
+	bool		 at_seen;	/* out: row at was there */
+	unsigned char	 at_mac[VAULT_MAC_BYTES];	/* out: its MAC */
+	unsigned char	 last[VAULT_MAC_BYTES];		/* out: the last row's; zero for none */
+};
+
+int		 consent_chain_walk(struct shop *, struct consent_walk *, char **cause);
+
+/*
+ * For a key rotation: is the consent chain intact under the shop's key — its MACs and its head,
+ * which is what a rotation MACs again (consent_verify also checks each record's columns against
+ * its body, which no key changes)?  Returns the number of problems, or -1 and *cause.
+ * consent_rechain then MACs the records and the head again under the (new) shop's key, inside
+ * the caller's transaction; *count receives the number of records.
+ */
+int		 consent_chain_intact(struct shop *, char **cause);
+int		 consent_rechain(struct shop *, long *count, char **cause);
+
 #endif

@@ -9,6 +9,10 @@
  * Erasure sets the wrapped data key, the indexes and every sealed column to NULL with
  * secure_delete on, then truncates the WAL: what stays is the pseudonymous uid, the consent
  * records and the reward and visit counts, which are the shop's evidence.
+ *
+ * A key rotation (customer_rekey) moves each member to a new data key and key version one up;
+ * the profile record is sealed again as it was opened, not unpacked and packed, so that fields
+ * and ids this catalogue does not know survive it.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -327,6 +331,21 @@ customer_index_taken(struct shop *s, enum contact_field f, const unsigned char *
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* The blind indexes under the shop's key of a profile's card, phone and e-mail (have[i]: the
+ * field is given). */
+static void
+customer_index_values(const struct shop *s, const struct customer_profile *p,
+    unsigned char idx[3][VAULT_INDEX_BYTES], bool have[3])
+{
+	const char	*values[3] = { p->card, p->phone, p->email };
+	int		 i;
+
+	for (i = 0; i < 3; i++)
+		if ((have[i] = values[i][0] != '\0'))
+			vault_blind_index(s->vault, customer_index_kinds[customer_indexed[i]],
+			    values[i], idx[i]);
+}
+
 /* The blind indexes of a profile's card, phone and e-mail (have[i]: the field is given), each
  * checked to be no other member's than member.  CUSTOMER_OK, INVALID or ERROR with *cause. */
 static int
@@ -338,14 +357,13 @@ customer_indexes(struct shop *s, const struct customer_profile *p, sqlite3_int64
 		[CONTACT_PHONE] = "phone number",
 		[CONTACT_EMAIL] = "e-mail address",
 	};
-	const char	*values[3] = { p->card, p->phone, p->email };
 	int		 i;
 
+	customer_index_values(s, p, idx, have);
 	for (i = 0; i < 3; i++) {
 		enum contact_field f = customer_indexed[i];
-		if (!(have[i] = values[i][0] != '\0'))
+		if (!have[i])
 			continue;
-		vault_blind_index(s->vault, customer_index_kinds[f], values[i], idx[i]);
 		switch (customer_index_taken(s, f, idx[i], member)) {
 		case 0:
 			break;
@@ -568,47 +586,68 @@ customer_update(struct shop *s, const char *uid, struct customer_enrolment *e, t
 	return store_commit(s->store, cause) == 0 ? CUSTOMER_OK : CUSTOMER_ERROR;
 }
 
+/*
+ * Open, under v, the data key and the sealed profile of the row stmt stands on (columns uid,
+ * key_version, data_key, profile from first) and unpack it into p.  *dk (vault_datakey_free) and
+ * *packed, *len (the profile record as sealed, util_secret_free; NULL when the member has none)
+ * are the caller's.  CUSTOMER_OK, or CUSTOMER_DAMAGED with *cause and nothing to free.
+ */
+static int
+customer_open_sealed(const struct shop *s, const struct vault *v, sqlite3_stmt *stmt, int first,
+    struct customer_profile *p, unsigned char **dk, unsigned char **packed, size_t *len,
+    char **cause)
+{
+	const char		*uid = (const char *)sqlite3_column_text(stmt, first);
+	uint32_t		 keyver = (uint32_t)sqlite3_column_int(stmt, first + 1);
+	const unsigned char	*blob = sqlite3_column_blob(stmt, first + 3);
+	size_t			 n = (size_t)sqlite3_column_bytes(stmt, first + 3);
+
+	*packed = NULL;
+	*len = 0;
+	*dk = vault_datakey_unwrap(v, sqlite3_column_blob(stmt, first + 2),
+	    (size_t)sqlite3_column_bytes(stmt, first + 2), uid, keyver);
+	if (*dk == NULL) {
+		util_fail(cause, "member %s: the data key does not open (damaged or tampered); "
+		    "run prefkiosk verify", uid);
+		return CUSTOMER_DAMAGED;
+	}
+	if (blob == NULL)
+		return CUSTOMER_OK;
+	if (n < VAULT_SEAL_OVERHEAD || n - VAULT_SEAL_OVERHEAD > CUSTOMER_PACKED_MAX)
+		goto damaged;
+	*len = n - VAULT_SEAL_OVERHEAD;
+	*packed = util_secret_alloc(*len);
+	if (vault_unseal(*dk, "customers", "profile", uid, keyver, blob, n, *packed) != 0 ||
+	    customer_unpack(s, p, *packed, *len) != 0)
+		goto damaged;
+	return CUSTOMER_OK;
+damaged:
+	util_fail(cause, "member %s: the sealed field 'profile' does not open (damaged or "
+	    "tampered); run prefkiosk verify", uid);
+	util_secret_free(*packed);
+	vault_datakey_free(*dk);
+	*packed = *dk = NULL;
+	return CUSTOMER_DAMAGED;
+}
+
 /* Open the sealed profile of the row stmt stands on (columns uid, key_version, data_key,
  * profile from first). */
 static int
 customer_open_row(struct shop *s, sqlite3_stmt *stmt, int first, struct customer_profile **out,
     char **cause)
 {
-	const char		*uid = (const char *)sqlite3_column_text(stmt, first);
-	uint32_t		 keyver = (uint32_t)sqlite3_column_int(stmt, first + 1);
-	const unsigned char	*blob = sqlite3_column_blob(stmt, first + 3);
-	size_t			 len = (size_t)sqlite3_column_bytes(stmt, first + 3);
-	struct customer_profile	*p = NULL;
-	unsigned char		*dk, *packed = NULL;
-	int			 rc = CUSTOMER_DAMAGED;
+	struct customer_profile	*p = customer_profile_new();
+	unsigned char		*dk, *packed;
+	size_t			 len;
+	int			 rc;
 
-	dk = vault_datakey_unwrap(s->vault, sqlite3_column_blob(stmt, first + 2),
-	    (size_t)sqlite3_column_bytes(stmt, first + 2), uid, keyver);
-	if (dk == NULL) {
-		util_fail(cause, "member %s: the data key does not open (damaged or tampered); "
-		    "run prefkiosk verify", uid);
-		return CUSTOMER_DAMAGED;
-	}
-	p = customer_profile_new();
-	if (blob != NULL) {
-		if (len < VAULT_SEAL_OVERHEAD || len - VAULT_SEAL_OVERHEAD > CUSTOMER_PACKED_MAX)
-			goto damaged;
-		packed = util_secret_alloc(len - VAULT_SEAL_OVERHEAD);
-		if (vault_unseal(dk, "customers", "profile", uid, keyver, blob, len, packed) != 0 ||
-		    customer_unpack(s, p, packed, len - VAULT_SEAL_OVERHEAD) != 0)
-			goto damaged;
-	}
-	*out = p;
-	p = NULL;
-	rc = CUSTOMER_OK;
-	goto out;
-damaged:
-	util_fail(cause, "member %s: the sealed field 'profile' does not open (damaged or "
-	    "tampered); run prefkiosk verify", uid);
-out:
-	customer_profile_free(p);
+	rc = customer_open_sealed(s, s->vault, stmt, first, p, &dk, &packed, &len, cause);
 	util_secret_free(packed);
 	vault_datakey_free(dk);
+	if (rc == CUSTOMER_OK)
+		*out = p;
+	else
+		customer_profile_free(p);
 	return rc;
 }
 
@@ -772,6 +811,73 @@ fail:
 	return -1;
 }
 
+int
+customer_rekey(struct shop *s, const struct vault *old, long *done, long *damaged,
+    char **cause)
+{
+	struct customer_profile	*p;
+	unsigned char		 idx[3][VAULT_INDEX_BYTES], wrapped[VAULT_WRAPPED_BYTES];
+	unsigned char		*dk, *packed, *fresh, *sealed;
+	sqlite3_stmt		*rows, *stmt;
+	const char		*uid;
+	uint32_t		 keyver;
+	bool			 have[3];
+	size_t			 len;
+	int			 rc = 0, step = SQLITE_DONE, i;
+
+	*done = *damaged = 0;
+	/* Not cached: it runs once.  Only the row being read is changed, by id, which SQLite
+	 * allows while the scan goes on. */
+	if (sqlite3_prepare_v2(store_db(s->store), "SELECT uid, key_version, data_key, profile,"
+	    " id FROM customers WHERE erased IS NULL AND data_key IS NOT NULL ORDER BY id", -1,
+	    &rows, NULL) != SQLITE_OK)
+		return store_fail(s->store, cause, "cannot read the members");
+	sealed = util_xmalloc(CUSTOMER_PACKED_MAX + VAULT_SEAL_OVERHEAD);
+	while (rc == 0 && (step = sqlite3_step(rows)) == SQLITE_ROW) {
+		p = customer_profile_new();
+		if (customer_open_sealed(s, old, rows, 0, p, &dk, &packed, &len, NULL) !=
+		    CUSTOMER_OK) {
+			(*damaged)++;	/* unreadable under either key: left as it is */
+			customer_profile_free(p);
+			continue;
+		}
+		uid = (const char *)sqlite3_column_text(rows, 0);
+		keyver = (uint32_t)sqlite3_column_int(rows, 1) + 1;
+		fresh = vault_datakey_new();
+		vault_datakey_wrap(s->vault, fresh, uid, keyver, wrapped);
+		if (packed != NULL)
+			vault_seal(fresh, "customers", "profile", uid, keyver, packed, len, sealed);
+		customer_index_values(s, p, idx, have);
+		stmt = store_prepare(s->store, "UPDATE customers SET key_version = ?2,"
+		    " data_key = ?3, profile = ?4, card_index = ?5, phone_index = ?6,"
+		    " email_index = ?7 WHERE id = ?1");
+		sqlite3_bind_int64(stmt, 1, sqlite3_column_int64(rows, 4));
+		sqlite3_bind_int64(stmt, 2, (sqlite3_int64)keyver);
+		sqlite3_bind_blob(stmt, 3, wrapped, sizeof wrapped, SQLITE_STATIC);
+		if (packed != NULL)
+			sqlite3_bind_blob(stmt, 4, sealed, (int)(len + VAULT_SEAL_OVERHEAD),
+			    SQLITE_STATIC);
+		for (i = 0; i < 3; i++)
+			if (have[i])
+				sqlite3_bind_blob(stmt, 5 + i, idx[i], VAULT_INDEX_BYTES,
+				    SQLITE_STATIC);
+		if (sqlite3_step(stmt) != SQLITE_DONE)
+			rc = store_fail(s->store, cause, "cannot re-key the members");
+		else
+			(*done)++;
+		sqlite3_reset(stmt);
+		vault_datakey_free(fresh);
+		vault_datakey_free(dk);
+		util_secret_free(packed);
+		customer_profile_free(p);
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = store_fail(s->store, cause, "cannot read the members");
+	sqlite3_finalize(rows);
+	free(sealed);
+	return rc;
+}
+
 /* Is there a live (not erased) member with this uid?  1, 0, -1. */
 static int
 customer_exists(struct shop *s, const char *uid)
@@ -901,7 +1007,7 @@ customer_erase(struct shop *s, const char *uid, enum consent_method method, time
 	if (rc != SQLITE_DONE)
 		goto fail;
 	stmt = store_prepare(s->store,
-	    "UPDATE rewards SET state = 'revoked' WHERE customer ="
+	    "UPDATE rewards SET state = 'revoked', revoked_reason = 'erased' WHERE customer ="
 	    " (SELECT id FROM customers WHERE uid = ?1) AND state = 'issued'");
 	sqlite3_bind_text(stmt, 1, uid, -1, SQLITE_STATIC);
 	rc = sqlite3_step(stmt);

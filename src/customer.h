@@ -120,6 +120,17 @@ int	customer_lookup(struct shop *, enum contact_field, const char *value, char *
 int	customer_load(struct shop *, const char *uid, struct customer_profile **out,
 	    char **cause);
 
+/*
+ * For a key rotation, inside the caller's transaction, with s->vault already the new key: each
+ * live member gets a new random data key, wrapped under it with the key version one up, their
+ * profile record sealed again under that data key exactly as it was (fields a newer catalogue
+ * dropped included), and their blind indexes made again from it.  old opens what is there; a
+ * member whose data key or profile does not open under it is counted in *damaged and left as it
+ * is.  *done counts the members re-keyed.  -1 with *cause on a store failure.
+ */
+int	customer_rekey(struct shop *, const struct vault *old, long *done, long *damaged,
+	    char **cause);
+
 /* The outcome of a member's PIN at the kiosk. */
 enum customer_pin {
 	CUSTOMER_PIN_OK,

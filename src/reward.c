@@ -1,9 +1,10 @@
 /*
  * reward — the rules of the catalogue applied to members, and the ledger of codes.
  *
- * Every function that writes either runs inside its caller's transaction (the _locked one and
- * reward_on_profile) or opens one IMMEDIATE transaction of its own, so a reward is never issued
- * without what earned it, and a code is never redeemed twice.
+ * Every function that writes either runs inside its caller's transaction (the _locked one,
+ * reward_on_profile and reward_replace) or opens one IMMEDIATE transaction of its own, so a
+ * reward is never issued without what earned it, and a code is never redeemed twice.  A code is
+ * revoked with a reason: "erased" (customer.c) or "replaced" (a rotation of the code key).
  */
 #include <string.h>
 
@@ -57,12 +58,14 @@ reward_next_serial(struct shop *s, uint64_t *serial, char **cause)
 	return 0;
 }
 
-/* How many rewards of a rule a member has had (any state); -1 on a store error. */
+/* How many rewards of a rule a member has had (any state; a code replaced by a key rotation and
+ * its replacement are one reward); -1 on a store error. */
 static long
 reward_count(struct shop *s, sqlite3_int64 member, const char *rule)
 {
 	sqlite3_stmt	*stmt = store_prepare(s->store,
-	    "SELECT count(*) FROM rewards WHERE customer = ?1 AND rule = ?2");
+	    "SELECT count(*) FROM rewards WHERE customer = ?1 AND rule = ?2"
+	    " AND revoked_reason IS NOT 'replaced'");
 	long		 n = -1;
 
 	sqlite3_bind_int64(stmt, 1, member);
@@ -73,46 +76,35 @@ reward_count(struct shop *s, sqlite3_int64 member, const char *rule)
 	return n;
 }
 
-int
-reward_issue_locked(struct shop *s, sqlite3_int64 member, int rule, time_t now,
-    int incentive_version, struct reward_list *out, char **cause)
+/*
+ * Make the code of payload p under the shop's code key — its version, terminal and serial are
+ * filled in here; rule and expiry day are the caller's — and add it to the ledger as issued to
+ * member for rule (an id) at now; issued receives the code and its expiry.  -1 with *cause.
+ */
+static int
+reward_insert(struct shop *s, sqlite3_int64 member, const char *rule, struct code_payload *p,
+    time_t now, int incentive_version, struct reward_issued *issued, char **cause)
 {
-	const struct catalog_reward	*r = &s->catalog->rewards[rule];
-	struct code_payload		 p;
-	struct reward_issued		 issued;
-	sqlite3_stmt			*stmt;
-	long				 had;
-	int				 rc;
+	sqlite3_stmt	*stmt;
+	int		 rc;
 
-	if (r->limit > 0) {
-		if ((had = reward_count(s, member, r->id)) < 0)
-			return store_fail(s->store, cause, "cannot read the rewards");
-		if (had >= r->limit)
-			return 0;
-	}
-	memset(&p, 0, sizeof p);
-	p.version = CODE_VERSION;
-	p.terminal = (unsigned)s->config->terminal_id;
-	p.rule = (unsigned)r->number;
-	p.expiry_day = code_day(now) + (unsigned)r->validity_days;
-	if (p.expiry_day > CODE_MAX_DAY)
-		return util_fail(cause, "reward %s would expire after 2199; check the clock", r->id);
-	if (reward_next_serial(s, &p.serial, cause) != 0)
+	p->version = CODE_VERSION;
+	p->terminal = (unsigned)s->config->terminal_id;
+	if (reward_next_serial(s, &p->serial, cause) != 0)
 		return -1;
-	code_make(&p, vault_code_key(s->vault), issued.code);
-	issued.rule = rule;
-	issued.expires = code_day_end(p.expiry_day);
+	code_make(p, vault_code_key(s->vault), issued->code);
+	issued->expires = code_day_end(p->expiry_day);
 
 	stmt = store_prepare(s->store,
 	    "INSERT INTO rewards (terminal, serial, customer, rule, code, issued, expires, state,"
 	    " incentive_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'issued', ?8)");
-	sqlite3_bind_int(stmt, 1, (int)p.terminal);
-	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)p.serial);
+	sqlite3_bind_int(stmt, 1, (int)p->terminal);
+	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)p->serial);
 	sqlite3_bind_int64(stmt, 3, member);
-	sqlite3_bind_text(stmt, 4, r->id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 5, issued.code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, rule, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 5, issued->code, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 6, (sqlite3_int64)now);
-	sqlite3_bind_int64(stmt, 7, (sqlite3_int64)issued.expires);
+	sqlite3_bind_int64(stmt, 7, (sqlite3_int64)issued->expires);
 	if (incentive_version > 0)
 		sqlite3_bind_int(stmt, 8, incentive_version);
 	else
@@ -121,9 +113,87 @@ reward_issue_locked(struct shop *s, sqlite3_int64 member, int rule, time_t now,
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_DONE)
 		return store_fail(s->store, cause, "cannot issue the reward");
+	return 0;
+}
+
+int
+reward_issue_locked(struct shop *s, sqlite3_int64 member, int rule, time_t now,
+    int incentive_version, struct reward_list *out, char **cause)
+{
+	const struct catalog_reward	*r = &s->catalog->rewards[rule];
+	struct code_payload		 p;
+	struct reward_issued		 issued;
+	long				 had;
+
+	if (r->limit > 0) {
+		if ((had = reward_count(s, member, r->id)) < 0)
+			return store_fail(s->store, cause, "cannot read the rewards");
+		if (had >= r->limit)
+			return 0;
+	}
+	memset(&p, 0, sizeof p);
+	p.rule = (unsigned)r->number;
+	p.expiry_day = code_day(now) + (unsigned)r->validity_days;
+	if (p.expiry_day > CODE_MAX_DAY)
+		return util_fail(cause, "reward %s would expire after 2199; check the clock", r->id);
+	if (reward_insert(s, member, r->id, &p, now, incentive_version, &issued, cause) != 0)
+		return -1;
+	issued.rule = rule;
 	if (out != NULL && out->n < REWARD_MAX_ISSUED)
 		out->v[out->n++] = issued;
 	return 1;
+}
+
+int
+reward_replace(struct shop *s, const unsigned char *old_key, time_t now, long *replaced,
+    char **cause)
+{
+	struct code_payload	 p;
+	struct reward_issued	 issued;
+	sqlite3_stmt		*rows, *stmt;
+	sqlite3_int64		 last = 0;
+	int			 rc = 0, step;
+
+	*replaced = 0;
+	/* The replacements go after the last row there is now, so the scan never meets them. */
+	stmt = store_prepare(s->store, "SELECT coalesce(max(id), 0) FROM rewards");
+	if ((step = sqlite3_step(stmt)) == SQLITE_ROW)
+		last = sqlite3_column_int64(stmt, 0);
+	sqlite3_reset(stmt);
+	if (step != SQLITE_ROW)
+		return store_fail(s->store, cause, "cannot read the reward ledger");
+	/* Not cached: it runs once per rotation. */
+	if (sqlite3_prepare_v2(store_db(s->store), "SELECT id, customer, rule, code,"
+	    " incentive_version FROM rewards WHERE state = 'issued' AND expires >= ?1"
+	    " AND id <= ?2 ORDER BY id", -1, &rows, NULL) != SQLITE_OK)
+		return store_fail(s->store, cause, "cannot read the reward ledger");
+	sqlite3_bind_int64(rows, 1, (sqlite3_int64)now);
+	sqlite3_bind_int64(rows, 2, last);
+	while (rc == 0 && (step = sqlite3_step(rows)) == SQLITE_ROW) {
+		/* The rule's number and the expiry day are the old code's own; a code that does
+		 * not verify under the old key was never redeemable and is left as it is. */
+		if (code_parse((const char *)sqlite3_column_text(rows, 3), old_key, &p, NULL) !=
+		    CODE_OK)
+			continue;
+		if (reward_insert(s, sqlite3_column_int64(rows, 1),
+		    (const char *)sqlite3_column_text(rows, 2), &p, now,
+		    sqlite3_column_int(rows, 4), &issued, cause) != 0) {
+			rc = -1;
+			break;
+		}
+		stmt = store_prepare(s->store, "UPDATE rewards SET state = 'revoked',"
+		    " revoked_reason = 'replaced' WHERE id = ?1");
+		sqlite3_bind_int64(stmt, 1, sqlite3_column_int64(rows, 0));
+		if (sqlite3_step(stmt) != SQLITE_DONE)
+			rc = store_fail(s->store, cause, "cannot revoke a replaced reward");
+		else
+			(*replaced)++;
+		sqlite3_reset(stmt);
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = store_fail(s->store, cause, "cannot read the reward ledger");
+	sqlite3_finalize(rows);
+	return rc;
 }
 
 void
@@ -364,7 +434,7 @@ reward_ledger(struct shop *s, time_t now, struct reward_ticket *t, sqlite3_int64
 {
 	sqlite3_stmt	*stmt = store_prepare(s->store,
 	    "SELECT id, rule, code, issued, expires, state, redeemed_at, redeemed_till,"
-	    " redeemed_by FROM rewards WHERE terminal = ?1 AND serial = ?2");
+	    " redeemed_by, revoked_reason FROM rewards WHERE terminal = ?1 AND serial = ?2");
 	const char	*state, *text;
 	int		 rc;
 
@@ -396,6 +466,8 @@ reward_ledger(struct shop *s, time_t now, struct reward_ticket *t, sqlite3_int64
 		util_copy(t->till, sizeof t->till, text);
 	if ((text = (const char *)sqlite3_column_text(stmt, 8)) != NULL)
 		util_copy(t->by, sizeof t->by, text);
+	if ((text = (const char *)sqlite3_column_text(stmt, 9)) != NULL)
+		util_copy(t->revoked_reason, sizeof t->revoked_reason, text);
 
 	/* The ledger keeps the code as issued; a different one with a valid tag is not ours. */
 	text = (const char *)sqlite3_column_text(stmt, 2);
@@ -431,9 +503,33 @@ reward_parse(struct shop *s, const char *input, struct reward_ticket *t)
 		t->expires = code_day_end(t->payload.expiry_day);
 		return true;
 	}
-	t->code[0] = '\0';
+	if (t->code_status != CODE_FORGED)
+		t->code[0] = '\0';	/* a forged code keeps its canonical form: reward_retired */
 	t->status = t->code_status == CODE_FORGED ? REWARD_FORGED : REWARD_INVALID;
 	return false;
+}
+
+/*
+ * A code whose tag fails may be one of ours made under a code key that a rotation has since
+ * replaced (rekey --codes): when the ledger holds exactly that code, it says what became of it
+ * (revoked and replaced, redeemed, expired).  Such a code is never valid again: with its old key
+ * leaked, a code still outstanding under it would be a forgery's way in.
+ */
+static int
+reward_retired(struct shop *s, time_t now, struct reward_ticket *t, char **cause)
+{
+	sqlite3_int64	id;
+
+	if (t->code_status != CODE_FORGED)
+		return 0;
+	if (reward_ledger(s, now, t, &id, cause) != 0)
+		return -1;
+	if (t->status == REWARD_VALID || t->status == REWARD_UNKNOWN ||
+	    t->status == REWARD_FORGED) {
+		t->status = REWARD_FORGED;
+		t->code[0] = '\0';
+	}
+	return 0;
 }
 
 int
@@ -443,7 +539,7 @@ reward_check(struct shop *s, const char *input, time_t now, struct reward_ticket
 	sqlite3_int64	id;
 
 	if (!reward_parse(s, input, t))
-		return 0;
+		return reward_retired(s, now, t, cause);
 	return reward_ledger(s, now, t, &id, cause);
 }
 
@@ -457,7 +553,7 @@ reward_redeem(struct shop *s, const char *input, const char *till, const char *s
 	int		 rc;
 
 	if (!reward_parse(s, input, t))
-		return 0;
+		return reward_retired(s, now, t, cause);
 	if (store_begin(s->store, cause) != 0)
 		return -1;
 	if (reward_ledger(s, now, t, &id, cause) != 0)
@@ -552,6 +648,8 @@ reward_ticket_json(const struct shop *s, const struct reward_ticket *t)
 	reward_rule_json(s, t->rule, 0, o);
 	util_day(t->expires, day);
 	json_object_set_new(o, "expires", json_string(day));
+	if (t->status == REWARD_REVOKED && t->revoked_reason[0] != '\0')
+		json_object_set_new(o, "revoked_reason", json_string(t->revoked_reason));
 	if (t->issued != 0) {
 		util_iso8601(t->issued, when);
 		json_object_set_new(o, "issued", json_string(when));

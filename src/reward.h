@@ -10,7 +10,8 @@
  * Redeeming is one IMMEDIATE transaction that reads the row and moves it from issued to
  * redeemed: two tills racing over one code are serialised by SQLite's write lock, and the second
  * sees "already redeemed".  A code is checked offline first (format, check symbol, tag), so a
- * forged code never touches the store.
+ * forged code is never written to the store; one read tells a code made under a code key that a
+ * key rotation replaced (revoked and "replaced", redeemed, expired) from a forgery.
  *
  * No rule depends on consent (the catalogue refuses one that does): rewards pay for preferences
  * shared, visits and feedback.  A rule that pays for data (the completion challenge) has a
@@ -75,6 +76,7 @@ struct reward_ticket {
 	char			 rule_id[64];
 	time_t			 issued, expires, redeemed_at;
 	char			 till[65], by[33];
+	char			 revoked_reason[16];	/* "erased", "replaced", or "" */
 };
 
 /*
@@ -85,6 +87,16 @@ struct reward_ticket {
  */
 int	reward_issue_locked(struct shop *, sqlite3_int64 member, int rule, time_t now,
 	    int incentive_version, struct reward_list *out, char **cause);
+
+/*
+ * For a rotation of the code key (s->vault already holds the new one), inside the caller's
+ * transaction: every outstanding reward (issued, not expired at now) is issued again under the
+ * new key — same member, rule, expiry and incentive notice, a new serial — and the old code
+ * revoked with reason "replaced"; the member finds the new code among their rewards.  old_key
+ * is the code key the outstanding codes were made with.  *replaced counts them; -1 with *cause.
+ */
+int	reward_replace(struct shop *, const unsigned char *old_key, time_t now, long *replaced,
+	    char **cause);
 
 /*
  * The rewards a profile has earned on enrolment or on a profile update, inside the caller's

@@ -3,7 +3,12 @@
  *
  * The store remembers how its key is made: a "kdf" meta row with Argon2id parameters means a
  * passphrase store, none means a key file.  The "key_check" row is a MAC of a fixed message
- * under a subkey; a key that does not reproduce it is the wrong key.
+ * under a subkey; a key that does not reproduce it is the wrong key.  After a rotation the
+ * "carried_keys" row holds the reward-code and PIN keys, sealed under the new master (vault.h).
+ *
+ * A rotation of a key-file store (rekey.c) writes the new key to "<key file>.new", commits, then
+ * renames it over the key file.  Dying in between leaves a store that only the .new file opens,
+ * so a key file that does not match is forgiven when its .new does: the rename is finished here.
  */
 #include <sys/stat.h>
 
@@ -36,9 +41,10 @@ shop_paths_default(struct shop_paths *p)
 	p->passphrase = (e = getenv("PREFKIOSK_PASSPHRASE")) != NULL ? e : NULL;
 }
 
-/* Ask for a passphrase on the terminal without echo; NULL when there is no terminal. */
+/* Ask for a passphrase on the terminal without echo; NULL when there is no terminal (the
+ * reason names the environment variable env to set instead). */
 static char *
-shop_prompt(const char *prompt, char **cause)
+shop_prompt(const char *prompt, const char *env, char **cause)
 {
 	struct termios	 old, quiet;
 	char		*buf;
@@ -46,8 +52,7 @@ shop_prompt(const char *prompt, char **cause)
 	size_t		 len;
 
 	if ((tty = fopen("/dev/tty", "r+")) == NULL) {
-		util_fail(cause, "this store is locked with a passphrase and there is no terminal "
-		    "to ask for it; set PREFKIOSK_PASSPHRASE");
+		util_fail(cause, "there is no terminal to ask for the passphrase; set %s", env);
 		return NULL;
 	}
 	buf = sodium_malloc(SHOP_PASSPHRASE_MAX);
@@ -56,12 +61,13 @@ shop_prompt(const char *prompt, char **cause)
 		util_fail(cause, "out of memory");
 		return NULL;
 	}
-	fputs(prompt, tty);
-	fflush(tty);
+	/* Echo goes off before the prompt shows: TCSAFLUSH drops what was typed before it. */
 	tcgetattr(fileno(tty), &old);
 	quiet = old;
 	quiet.c_lflag &= ~(tcflag_t)ECHO;
 	tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
+	fputs(prompt, tty);
+	fflush(tty);
 	if (fgets(buf, SHOP_PASSPHRASE_MAX, tty) == NULL)
 		buf[0] = '\0';
 	tcsetattr(fileno(tty), TCSAFLUSH, &old);
@@ -75,7 +81,7 @@ shop_prompt(const char *prompt, char **cause)
 
 /* Open the key of a store: its passphrase when it has KDF parameters, else the key file. */
 static struct vault *
-shop_key(struct store *st, const struct shop_paths *p, char **cause)
+shop_key(struct shop *s, const struct shop_paths *p, char **cause)
 {
 	struct vault_kdf	 kdf;
 	struct vault		*v;
@@ -83,25 +89,28 @@ shop_key(struct store *st, const struct shop_paths *p, char **cause)
 	size_t			 len;
 	int			 rc;
 
-	rc = store_meta_get(st, "kdf", &kdf, sizeof kdf, &len);
+	rc = store_meta_get(s->store, "kdf", &kdf, sizeof kdf, &len);
 	if (rc < 0 || (rc == 0 && len != sizeof kdf)) {
-		util_fail(cause, "%s: the key parameters are damaged", store_path(st));
+		util_fail(cause, "%s: the key parameters are damaged", store_path(s->store));
 		return NULL;
 	}
-	if (rc == 1)
+	s->passphrase = rc == 0;
+	if (!s->passphrase)
 		return vault_open_keyfile(p->key_file, cause);
 	if (p->passphrase != NULL)
 		return vault_open_passphrase(p->passphrase, &kdf, cause);
-	if ((asked = shop_prompt("prefkiosk passphrase: ", cause)) == NULL)
+	if ((asked = shop_prompt("prefkiosk passphrase: ", "PREFKIOSK_PASSPHRASE", cause)) ==
+	    NULL)
 		return NULL;
 	v = vault_open_passphrase(asked, &kdf, cause);
 	sodium_free(asked);
 	return v;
 }
 
-/* Compare the key with the store's key check. */
+/* Compare a key with the store's key check: 0 it is the store's, 1 it is another, -1 and
+ * *cause when the store has no key check. */
 static int
-shop_check_key(struct store *st, const struct vault *v, char **cause)
+shop_key_matches(struct store *st, const struct vault *v, char **cause)
 {
 	unsigned char	want[VAULT_MAC_BYTES], got[VAULT_MAC_BYTES];
 	size_t		len;
@@ -110,9 +119,72 @@ shop_check_key(struct store *st, const struct vault *v, char **cause)
 		return util_fail(cause, "%s: the store has no key check; it was not made by "
 		    "prefkiosk init", store_path(st));
 	vault_key_check(v, got);
-	if (sodium_memcmp(want, got, sizeof want) != 0)
+	return sodium_memcmp(want, got, sizeof want) == 0 ? 0 : 1;
+}
+
+/* store_begin's check: the key this process holds is still the store's. */
+static int
+shop_key_current(struct store *st, void *arg, char **cause)
+{
+	struct shop	*s = arg;
+	int		 rc;
+
+	if ((rc = shop_key_matches(st, s->vault, cause)) == 1)
+		return util_fail(cause, "%s: the store's key was rotated (prefkiosk rekey) since "
+		    "this prefkiosk opened it; nothing was changed: restart prefkiosk",
+		    store_path(st));
+	return rc;
+}
+
+/*
+ * Finish a rotation that committed but did not rename its new key file into place: when
+ * "<key file>.new" opens the store, it becomes the key file.  0 done (s->vault is the new key),
+ * 1 nothing to finish, -1 and *cause when the rename fails.
+ */
+static int
+shop_recover(struct shop *s, const char *key_file, char **cause)
+{
+	struct vault	*v;
+	char		*next = vault_keyfile_next(key_file);
+	int		 rc = 1;
+
+	if ((v = vault_open_keyfile(next, NULL)) == NULL ||
+	    shop_key_matches(s->store, v, NULL) != 0)
+		goto out;
+	if ((rc = vault_keyfile_install(next, key_file, cause)) != 0) {
+		util_fail(cause, "%s: a key rotation committed but its new key file %s could not "
+		    "replace the key file; move it there by hand (mv %s %s)", store_path(s->store),
+		    next, next, key_file);
+		goto out;
+	}
+	vault_free(s->vault);
+	s->vault = v;
+	v = NULL;
+out:
+	vault_free(v);
+	free(next);
+	return rc;
+}
+
+/* Check the key against the store, finishing an interrupted rotation; then take the keys a
+ * rotation carried over. */
+static int
+shop_check_key(struct shop *s, const struct shop_paths *p, char **cause)
+{
+	unsigned char	carried[VAULT_CARRIED_BYTES];
+	size_t		len;
+	int		rc;
+
+	if ((rc = shop_key_matches(s->store, s->vault, cause)) == 1 &&
+	    (s->passphrase || (rc = shop_recover(s, p->key_file, cause)) == 1))
 		return util_fail(cause, "%s: the key does not match this store; nothing was "
-		    "changed (check --key-file or the passphrase)", store_path(st));
+		    "changed (check --key-file or the passphrase)", store_path(s->store));
+	if (rc != 0)
+		return -1;
+	rc = store_meta_get(s->store, "carried_keys", carried, sizeof carried, &len);
+	if (rc < 0 || (rc == 0 && vault_carry_open(s->vault, carried, len) != 0))
+		return util_fail(cause, "%s: the keys carried over the last key rotation do not "
+		    "open; run prefkiosk verify", store_path(s->store));
 	return 0;
 }
 
@@ -139,11 +211,12 @@ shop_open(const struct shop_paths *p, int *exitcode, char **cause)
 		return NULL;
 	*exitcode = 1;
 	if ((s->store = store_open(p->db, STORE_OPEN, cause)) == NULL ||
-	    (s->vault = shop_key(s->store, p, cause)) == NULL ||
-	    shop_check_key(s->store, s->vault, cause) != 0) {
+	    (s->vault = shop_key(s, p, cause)) == NULL ||
+	    shop_check_key(s, p, cause) != 0) {
 		shop_close(s);
 		return NULL;
 	}
+	store_on_begin(s->store, shop_key_current, s);
 	return s;
 }
 
@@ -155,8 +228,7 @@ shop_create(const struct shop_paths *p, bool with_passphrase, char **cause)
 	struct vault		*v = NULL;
 	struct stat		 sb;
 	unsigned char		 check[VAULT_MAC_BYTES];
-	char			*asked = NULL, *again = NULL;
-	const char		*pass = p->passphrase;
+	char			*pass = NULL;
 	bool			 made_key = false;
 	int			 rc = -1;
 
@@ -164,21 +236,9 @@ shop_create(const struct shop_paths *p, bool with_passphrase, char **cause)
 		return util_fail(cause, "%s: a store already exists; refusing to overwrite it",
 		    p->db);
 	if (with_passphrase) {
-		if (pass == NULL) {
-			if ((asked = shop_prompt("new passphrase: ", cause)) == NULL)
-				goto out;
-			if ((again = shop_prompt("repeat it: ", cause)) == NULL)
-				goto out;
-			if (strcmp(asked, again) != 0) {
-				util_fail(cause, "the two passphrases differ; nothing was created");
-				goto out;
-			}
-			pass = asked;
-		}
-		if (strlen(pass) < 12) {
-			util_fail(cause, "the passphrase is too short: use at least 12 characters");
+		if ((pass = shop_passphrase_new(p->passphrase, "PREFKIOSK_PASSPHRASE", cause)) ==
+		    NULL)
 			goto out;
-		}
 		vault_kdf_new(&kdf);
 		if ((v = vault_open_passphrase(pass, &kdf, cause)) == NULL)
 			goto out;
@@ -221,9 +281,39 @@ out:
 		unlink(p->key_file);
 	store_close(st);
 	vault_free(v);
+	sodium_free(pass);
+	return rc;
+}
+
+char *
+shop_passphrase_new(const char *given, const char *env, char **cause)
+{
+	char	*asked = NULL, *again = NULL, *pass = NULL;
+	size_t	 len;
+
+	if (given == NULL) {
+		if ((asked = shop_prompt("new passphrase: ", env, cause)) == NULL ||
+		    (again = shop_prompt("repeat it: ", env, cause)) == NULL)
+			goto out;
+		if (strcmp(asked, again) != 0) {
+			util_fail(cause, "the two passphrases differ; nothing was changed");
+			goto out;
+		}
+		given = asked;
+	}
+	if ((len = strlen(given)) < 12) {
+		util_fail(cause, "the passphrase is too short: use at least 12 characters");
+		goto out;
+	}
+	if ((pass = sodium_malloc(len + 1)) == NULL) {
+		util_fail(cause, "out of memory");
+		goto out;
+	}
+	memcpy(pass, given, len + 1);
+out:
 	sodium_free(asked);
 	sodium_free(again);
-	return rc;
+	return pass;
 }
 
 void

@@ -3,7 +3,10 @@
  * and checked against each other.  Every command and the kiosk itself start here.
  *
  * Opening checks the key against the store's key check before anything reads or writes customer
- * data, so a wrong key is reported in one line and changes nothing.
+ * data, so a wrong key is reported in one line and changes nothing.  A key file that does not
+ * match, beside a "<key file>.new" that does, is a rotation that committed but died before
+ * renaming its new key file into place: opening finishes it.  Every write transaction checks the
+ * key again, so a process still holding a key that another process rotated writes nothing.
  */
 #ifndef PREFKIOSK_SHOP_H
 #define PREFKIOSK_SHOP_H
@@ -29,6 +32,7 @@ struct shop {
 	struct catalog		*catalog;
 	struct store		*store;
 	struct vault		*vault;
+	bool			 passphrase;	/* the key comes from a passphrase, not a file */
 	struct consent_texts	*consent_texts;	/* consent.c's, made on first use */
 };
 
@@ -44,6 +48,15 @@ struct shop	*shop_open_catalog(const struct shop_paths *, int *exitcode, char **
 
 /* Create a new store, and a new key file unless with_passphrase. */
 int		 shop_create(const struct shop_paths *, bool with_passphrase, char **cause);
+
+/*
+ * A new passphrase: given, or when given is NULL asked twice on the terminal (no echo; two that
+ * differ are refused, and without a terminal the reason names the environment variable env,
+ * which may be NULL when given is not).
+ * At least 12 characters.  Returns it in sodium_malloc'd memory (sodium_free), or NULL and
+ * *cause.
+ */
+char		*shop_passphrase_new(const char *given, const char *env, char **cause);
 
 void		 shop_close(struct shop *);
 

@@ -1,12 +1,12 @@
 /*
  * store — SQLite with the pragmas, the schema and its migrations.
  *
- * Schema (version 4): meta; customers (pseudonymous uid, wrapped data key, sealed profile,
+ * Schema (version 5): meta; customers (pseudonymous uid, wrapped data key, sealed profile,
  * blind indexes); notices (the exact texts shown, by digest); consent_records (append-only:
- * triggers refuse UPDATE and DELETE; MAC-chained); rewards (the ledger of codes); visits; staff;
- * feedback; signin_failures (member PINs at the kiosk); audit (staff actions, append-only,
- * MAC-chained).  Every table declares an INTEGER PRIMARY KEY, because VACUUM may renumber
- * implicit rowids.
+ * triggers refuse UPDATE and DELETE; MAC-chained); rewards (the ledger of codes, with why a code
+ * was revoked); visits; staff; feedback; signin_failures (member PINs at the kiosk); audit
+ * (staff actions, append-only, MAC-chained).  Every table declares an INTEGER PRIMARY KEY,
+ * because VACUUM may renumber implicit rowids.
  *
  * The statement cache is keyed by the address of the SQL string literal, which is unique and
  * stable for the life of the process; it is a short array searched linearly, because a command
@@ -36,6 +36,8 @@ struct store {
 	char			*path;
 	struct store_cached	 cache[STORE_CACHE];
 	int			 ncache;
+	int			(*check)(struct store *, void *, char **);	/* at begin */
+	void			*check_arg;
 };
 
 /* Migration i takes a store from user_version i to i + 1, inside one transaction. */
@@ -175,6 +177,9 @@ static const char *const store_migrations[STORE_VERSION] = {
 	"  BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;"
 	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
 	"  BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;",
+
+	/* 4 → 5: why a code was revoked ('erased', 'replaced' by a key rotation); NULL before. */
+	"ALTER TABLE rewards ADD COLUMN revoked_reason TEXT;",
 };
 
 /* Pragmas set on every connection; journal_mode is persistent but cheap to re-assert. */
@@ -380,7 +385,18 @@ store_begin(struct store *st, char **cause)
 {
 	if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return store_fail(st, cause, "cannot start a transaction");
+	if (st->check != NULL && st->check(st, st->check_arg, cause) != 0) {
+		store_rollback(st);
+		return -1;
+	}
 	return 0;
+}
+
+void
+store_on_begin(struct store *st, int (*check)(struct store *, void *, char **), void *arg)
+{
+	st->check = check;
+	st->check_arg = arg;
 }
 
 int
@@ -444,6 +460,40 @@ store_meta_set(struct store *st, const char *key, const void *val, size_t len)
 	rc = sqlite3_step(stmt);
 	sqlite3_reset(stmt);
 	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_trigger_lift(struct store *st, const char *name, char **saved, char **cause)
+{
+	sqlite3_stmt	*stmt = store_prepare(st,
+	    "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?1");
+	char		*drop;
+	int		 rc;
+
+	*saved = NULL;
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		*saved = util_xstrdup((const char *)sqlite3_column_text(stmt, 0));
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? util_fail(cause, "%s: the trigger %s is missing; run "
+		    "prefkiosk verify", st->path, name) : store_fail(st, cause,
+		    "cannot read the schema");
+	/* name is ours, a compile-time constant: never customer input. */
+	drop = util_xprintf("DROP TRIGGER %s", name);
+	rc = store_exec(st, drop, cause);
+	free(drop);
+	if (rc != 0) {
+		free(*saved);
+		*saved = NULL;
+	}
+	return rc;
+}
+
+int
+store_trigger_restore(struct store *st, const char *saved, char **cause)
+{
+	return store_exec(st, saved, cause);
 }
 
 int

@@ -16,7 +16,7 @@
 
 #include <sqlite3.h>
 
-#define STORE_VERSION	4	/* the schema this binary writes */
+#define STORE_VERSION	5	/* the schema this binary writes */
 
 struct store;
 
@@ -42,8 +42,21 @@ sqlite3_stmt	*store_prepare(struct store *, const char *sql);
 
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK; -1 and *cause on failure (busy, disk full, I/O). */
 int		 store_begin(struct store *, char **cause);
+/* A check store_begin runs once it holds the write lock; when check returns -1 (with *cause)
+ * the transaction is rolled back and store_begin fails.  shop.c checks that the key is still
+ * the store's: another process may have rotated it. */
+void		 store_on_begin(struct store *, int (*check)(struct store *, void *, char **),
+		     void *arg);
 int		 store_commit(struct store *, char **cause);
 void		 store_rollback(struct store *);
+
+/*
+ * Lift an append-only trigger inside the caller's transaction, for a key rotation that must MAC
+ * old records again: *saved receives the trigger's own SQL (caller frees), from which
+ * store_trigger_restore makes it again exactly as it was, before the commit.  -1 and *cause.
+ */
+int		 store_trigger_lift(struct store *, const char *name, char **saved, char **cause);
+int		 store_trigger_restore(struct store *, const char *saved, char **cause);
 
 /* Run SQL without results; -1 and *cause. */
 int		 store_exec(struct store *, const char *sql, char **cause);

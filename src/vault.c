@@ -2,13 +2,15 @@
  * vault — keys and cryptography.
  *
  * Invariants: the master key never leaves this file; subkeys are derived once at open and kept
- * in one sodium_malloc'd block that is made read-only and wiped by vault_free; every open or
- * verify result is checked by the caller through a return value; nothing here logs or prints.
+ * in one sodium_malloc'd block that is made read-only and wiped by vault_free (carried keys are
+ * written into it once, right after, and it is made read-only again); every open or verify
+ * result is checked by the caller through a return value; nothing here logs or prints.
  */
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +33,8 @@ enum vault_subkey {
 	VAULT_SUBKEY_WRAP,
 	VAULT_SUBKEY_CHAIN,
 	VAULT_SUBKEY_PIN,
-	VAULT_NSUBKEYS = VAULT_SUBKEY_PIN
+	VAULT_SUBKEY_CARRY,		/* seals the keys carried over a rotation */
+	VAULT_NSUBKEYS = VAULT_SUBKEY_CARRY
 };
 
 struct vault {
@@ -82,6 +85,22 @@ vault_from_master(const unsigned char *master)
 	return v;
 }
 
+/* fsync the directory holding path, so that a file created or renamed there survives a power
+ * cut: a store whose key file vanished would be lost.  -1 with errno. */
+static int
+vault_sync_dir(const char *path)
+{
+	char	*copy = util_xstrdup(path);
+	int	 fd, rc = -1;
+
+	if ((fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		rc = fsync(fd);
+		close(fd);
+	}
+	free(copy);
+	return rc;
+}
+
 int
 vault_keyfile_create(const char *path, char **cause)
 {
@@ -107,7 +126,7 @@ vault_keyfile_create(const char *path, char **cause)
 		unlink(path);
 		goto out;
 	}
-	if (close(fd) == -1) {
+	if (close(fd) == -1 || vault_sync_dir(path) == -1) {
 		util_fail(cause, "%s: cannot write the key file: %s", path, strerror(errno));
 		unlink(path);
 		goto out;
@@ -116,6 +135,24 @@ vault_keyfile_create(const char *path, char **cause)
 out:
 	sodium_free(key);
 	return rc;
+}
+
+char *
+vault_keyfile_next(const char *path)
+{
+	return util_xprintf("%s.new", path);
+}
+
+int
+vault_keyfile_install(const char *from, const char *to, char **cause)
+{
+	if (rename(from, to) == -1)
+		return util_fail(cause, "%s: cannot replace the key file with %s: %s", to, from,
+		    strerror(errno));
+	if (vault_sync_dir(to) == -1)
+		return util_fail(cause, "%s: cannot make the new key file durable: %s", to,
+		    strerror(errno));
+	return 0;
 }
 
 struct vault *
@@ -242,6 +279,47 @@ const unsigned char *
 vault_code_key(const struct vault *v)
 {
 	return vault_subkey(v, VAULT_SUBKEY_CODE);
+}
+
+/* Put carried keys (the code key, then the PIN key) in place of a vault's own. */
+static void
+vault_carried_set(struct vault *v, const unsigned char plain[2 * VAULT_KEY_BYTES])
+{
+	sodium_mprotect_readwrite(v->keys);
+	memcpy(v->keys + (VAULT_SUBKEY_CODE - 1) * VAULT_KEY_BYTES, plain, VAULT_KEY_BYTES);
+	memcpy(v->keys + (VAULT_SUBKEY_PIN - 1) * VAULT_KEY_BYTES, plain + VAULT_KEY_BYTES,
+	    VAULT_KEY_BYTES);
+	sodium_mprotect_readonly(v->keys);
+}
+
+void
+vault_carry(struct vault *v, const struct vault *old, bool new_code_key,
+    unsigned char carried[VAULT_CARRIED_BYTES])
+{
+	unsigned char	plain[2 * VAULT_KEY_BYTES];
+
+	if (new_code_key)
+		randombytes_buf(plain, VAULT_KEY_BYTES);
+	else
+		memcpy(plain, vault_subkey(old, VAULT_SUBKEY_CODE), VAULT_KEY_BYTES);
+	memcpy(plain + VAULT_KEY_BYTES, vault_subkey(old, VAULT_SUBKEY_PIN), VAULT_KEY_BYTES);
+	vault_seal(vault_subkey(v, VAULT_SUBKEY_CARRY), "meta", "carried_keys", "", 0, plain,
+	    sizeof plain, carried);
+	vault_carried_set(v, plain);
+	sodium_memzero(plain, sizeof plain);
+}
+
+int
+vault_carry_open(struct vault *v, const unsigned char *carried, size_t len)
+{
+	unsigned char	plain[2 * VAULT_KEY_BYTES];
+
+	if (len != VAULT_CARRIED_BYTES || vault_unseal(vault_subkey(v, VAULT_SUBKEY_CARRY), "meta",
+	    "carried_keys", "", 0, carried, len, plain) != 0)
+		return -1;
+	vault_carried_set(v, plain);
+	sodium_memzero(plain, sizeof plain);
+	return 0;
 }
 
 /*

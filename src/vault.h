@@ -3,16 +3,21 @@
  *
  * The master key (32 bytes) comes from a key file or from a passphrase through Argon2id.  From
  * it, crypto_kdf_derive_from_key derives one subkey per purpose: blind indexes, reward codes,
- * wrapping customer keys, the consent-chain MAC, and a key check that tells a wrong key from a
- * right one without touching any data.  Each customer has a random data key, wrapped by the
- * key-wrapping key; profile fields are sealed under it with XChaCha20-Poly1305, with associated
- * data that binds table, column, customer and key version, so a ciphertext moved to another row
- * or column fails to open.  The master's subkeys live in sodium_malloc'd (locked, guarded)
- * memory; a member's data key lives only as long as one operation and is wiped when freed.
+ * wrapping customer keys, the consent-chain MAC, PIN peppers, and a key check that tells a wrong
+ * key from a right one without touching any data.  Two of them outlive a key rotation, because
+ * what they protect cannot be made again without the customer: the reward-code key (printed
+ * codes) and the PIN key (PIN hashes).  After a rotation the store keeps them sealed under a
+ * subkey of the new master, and the vault uses those carried keys instead of deriving its own.
+ * Each customer has a random data key, wrapped by the key-wrapping key; profile fields are sealed
+ * under it with XChaCha20-Poly1305, with associated data that binds table, column, customer and
+ * key version, so a ciphertext moved to another row or column fails to open.  The master's
+ * subkeys live in sodium_malloc'd (locked, guarded) memory; a member's data key lives only as
+ * long as one operation and is wiped when freed.
  */
 #ifndef PREFKIOSK_VAULT_H
 #define PREFKIOSK_VAULT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,6 +28,7 @@
 #define VAULT_INDEX_BYTES	16	/* a blind index: truncated keyed BLAKE2b */
 #define VAULT_MAC_BYTES		32
 #define VAULT_PIN_HASH_BYTES	128	/* crypto_pwhash_STRBYTES */
+#define VAULT_CARRIED_BYTES	(2 * VAULT_KEY_BYTES + VAULT_SEAL_OVERHEAD)
 
 struct vault;
 
@@ -36,8 +42,16 @@ struct vault_kdf {
 /* Must be called once before anything else; -1 if libsodium cannot start. */
 int		 vault_init(void);
 
-/* Write a new random key file with mode 0600; refuses to overwrite.  -1 and *cause on error. */
+/* Write a new random key file with mode 0600 and make it durable (the file and its directory
+ * entry); refuses to overwrite.  -1 and *cause on error. */
 int		 vault_keyfile_create(const char *path, char **cause);
+
+/* Where a rotation writes the next key file before it replaces path: path + ".new" (caller
+ * frees). */
+char		*vault_keyfile_next(const char *path);
+
+/* Put the key file at from in place of to (rename, then fsync the directory); -1 and *cause. */
+int		 vault_keyfile_install(const char *from, const char *to, char **cause);
 
 /* Load a key file (must be 32 bytes, not readable by group or others); NULL and *cause. */
 struct vault	*vault_open_keyfile(const char *path, char **cause);
@@ -65,6 +79,16 @@ void		 vault_chain_mac(const struct vault *, const unsigned char prev[VAULT_MAC_
 
 /* The reward-code key (borrowed, VAULT_KEY_BYTES). */
 const unsigned char *vault_code_key(const struct vault *);
+
+/*
+ * Keys carried over a rotation.  vault_carry gives v, a vault of the new master, the reward-code
+ * and PIN keys of old — or, with new_code_key, a fresh random reward-code key — and seals both
+ * under a subkey of v's master into carried, for the store to keep.  vault_carry_open puts
+ * carried keys into a vault just opened; -1 when they do not open under its master.
+ */
+void		 vault_carry(struct vault *v, const struct vault *old, bool new_code_key,
+		     unsigned char carried[VAULT_CARRIED_BYTES]);
+int		 vault_carry_open(struct vault *v, const unsigned char *carried, size_t len);
 
 /*
  * A customer's data key, in memory wiped when freed (util_secret_alloc).  _new makes a random one; _wrap seals it

@@ -117,9 +117,36 @@ helpers_shop(const char *dir)
 	return s;
 }
 
+/* One integer from a query. */
+long
+helpers_query_long(struct shop *s, const char *sql, const char *arg)
+{
+	sqlite3_stmt	*stmt;
+	long		 n = -1;
+
+	cr_assert_eq(sqlite3_prepare_v2(store_db(s->store), sql, -1, &stmt, NULL), SQLITE_OK,
+	    "%s", sql);
+	if (arg != NULL)
+		sqlite3_bind_text(stmt, 1, arg, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		n = (long)sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return n;
+}
+
 /* Enrol from JSON, asserting success. */
 void
 helpers_enroll(struct shop *s, const char *json, time_t now, char *uid)
+{
+	struct reward_list	l;
+
+	helpers_enroll_rewards(s, json, now, uid, &l);
+}
+
+/* Enrol from JSON, asserting success, and keep what it earned. */
+void
+helpers_enroll_rewards(struct shop *s, const char *json, time_t now, char *uid,
+    struct reward_list *out)
 {
 	struct customer_enrolment	*e = customer_enrolment_new();
 	json_error_t			 jerr;
@@ -130,6 +157,7 @@ helpers_enroll(struct shop *s, const char *json, time_t now, char *uid)
 	cr_assert_eq(customer_enrolment_from_json(s, doc, false, e, &cause), CUSTOMER_OK, "%s",
 	    cause);
 	cr_assert_eq(customer_enroll(s, e, now, uid, receipt, &cause), CUSTOMER_OK, "%s", cause);
+	*out = e->rewards;
 	json_decref(doc);
 	customer_enrolment_free(e);
 }

@@ -29,8 +29,16 @@ struct shop;
 /* A new store with its key file in dir, opened with the checkout's config (shop_close frees). */
 struct shop	*helpers_shop(const char *dir);
 
+/* The first column of the first row of a query (with ?1 bound to arg, when not NULL) as an
+ * integer; -1 when there is no row. */
+long	 helpers_query_long(struct shop *, const char *sql, const char *arg);
+
 /* Enrol a member from a JSON text; returns the uid in uid[17].  Aborts the test on failure. */
 void	 helpers_enroll(struct shop *, const char *json, time_t now, char *uid);
+/* The same, with the rewards the sign-up earned into out. */
+struct reward_list;
+void	 helpers_enroll_rewards(struct shop *, const char *json, time_t now, char *uid,
+	    struct reward_list *out);
 
 /* The first column of the first row of a query on the shop's store (a count); -1 for none. */
 long	 helpers_count(struct shop *, const char *sql);

@@ -46,18 +46,7 @@ TestSuite(reward, .init = setup, .fini = teardown);
 static void
 enroll(const char *json, char *uid, struct reward_list *l)
 {
-	struct customer_enrolment	*e = customer_enrolment_new();
-	json_t				*doc = json_loads(json, 0, NULL);
-	char				 receipt[CONSENT_ID_LEN + 1], *cause = NULL;
-
-	cr_assert_not_null(doc);
-	cr_assert_eq(customer_enrolment_from_json(s, doc, false, e, &cause), CUSTOMER_OK, "%s",
-	    cause);
-	cr_assert_eq(customer_enroll(s, e, HELPERS_NOW, uid, receipt, &cause), CUSTOMER_OK, "%s",
-	    cause);
-	*l = e->rewards;
-	json_decref(doc);
-	customer_enrolment_free(e);
+	helpers_enroll_rewards(s, json, HELPERS_NOW, uid, l);
 }
 
 static int
@@ -67,21 +56,6 @@ rule(const char *id)
 
 	cr_assert_geq(r, 0, "no rule %s", id);
 	return r;
-}
-
-static long
-query_long(const char *sql, const char *arg)
-{
-	sqlite3_stmt	*stmt;
-	long		 n = -1;
-
-	cr_assert_eq(sqlite3_prepare_v2(store_db(s->store), sql, -1, &stmt, NULL), SQLITE_OK);
-	if (arg != NULL)
-		sqlite3_bind_text(stmt, 1, arg, -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		n = (long)sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	return n;
 }
 
 Test(reward, enrolment_earns_the_welcome_offer_in_the_same_transaction)
@@ -95,7 +69,8 @@ Test(reward, enrolment_earns_the_welcome_offer_in_the_same_transaction)
 	cr_assert_eq(strlen(l.v[0].code), CODE_LEN);
 	/* Valid for 30 days: through the end of 2026-03-31. */
 	cr_assert_eq(l.v[0].expires, (time_t)1775001599);
-	cr_assert_eq(query_long("SELECT count(*) FROM rewards WHERE state = 'issued'", NULL), 1);
+	cr_assert_eq(helpers_query_long(s,
+	    "SELECT count(*) FROM rewards WHERE state = 'issued'", NULL), 1);
 }
 
 Test(reward, the_completion_challenge_pays_only_after_its_incentive_notice)
@@ -111,9 +86,10 @@ Test(reward, the_completion_challenge_pays_only_after_its_incentive_notice)
 	enroll(SHARER_JSON, uid, &l);
 	cr_assert_eq(l.n, 2);
 	cr_assert_eq(l.v[1].rule, rule("complete_profile"));
-	cr_assert_eq(query_long("SELECT incentive_version FROM rewards WHERE rule ="
+	cr_assert_eq(helpers_query_long(s, "SELECT incentive_version FROM rewards WHERE rule ="
 	    " 'complete_profile'", NULL), 1);
-	cr_assert_eq(query_long("SELECT count(*) FROM notices WHERE notice = 'complete_profile'"
+	cr_assert_eq(helpers_query_long(s,
+	    "SELECT count(*) FROM notices WHERE notice = 'complete_profile'"
 	    " AND language = 'de'", NULL), 1);
 }
 
@@ -180,7 +156,7 @@ Test(reward, every_fifth_visit_issues_a_stamp_reward)
 		}
 	}
 	cr_assert_eq(stamps, 2);
-	cr_assert_eq(query_long("SELECT count(*) FROM visits", NULL), 10);
+	cr_assert_eq(helpers_query_long(s, "SELECT count(*) FROM visits", NULL), 10);
 }
 
 Test(reward, feedback_and_grants_respect_the_limit_per_member)
@@ -194,7 +170,7 @@ Test(reward, feedback_and_grants_respect_the_limit_per_member)
 	cr_assert_eq(g.n, 1);
 	cr_assert_eq(reward_feedback(s, uid, 5, HELPERS_NOW, &g, &cause), 0, "%s", cause);
 	cr_assert_eq(g.n, 1, "feedback pays once (limit 1)");
-	cr_assert_eq(query_long("SELECT count(*) FROM feedback", NULL), 2);
+	cr_assert_eq(helpers_query_long(s, "SELECT count(*) FROM feedback", NULL), 2);
 	cr_assert_eq(reward_feedback(s, uid, 6, HELPERS_NOW, &g, &cause), CUSTOMER_INVALID);
 	free(cause);
 	cause = NULL;
@@ -245,7 +221,8 @@ Test(reward, expiry_follows_the_clock)
 	cr_assert_eq(t.status, REWARD_VALID, "valid through its last second");
 	cr_assert_eq(reward_redeem(s, l.v[0].code, NULL, NULL, l.v[0].expires + 1, &t, &cause), 0);
 	cr_assert_eq(t.status, REWARD_EXPIRED);
-	cr_assert_eq(query_long("SELECT count(*) FROM rewards WHERE state = 'issued'", NULL), 1,
+	cr_assert_eq(helpers_query_long(s,
+	    "SELECT count(*) FROM rewards WHERE state = 'issued'", NULL), 1,
 	    "a refused redemption changes nothing");
 }
 
@@ -260,6 +237,7 @@ Test(reward, erasure_revokes_what_was_outstanding)
 	    "%s", cause);
 	cr_assert_eq(reward_redeem(s, l.v[0].code, NULL, NULL, HELPERS_NOW, &t, &cause), 0);
 	cr_assert_eq(t.status, REWARD_REVOKED);
+	cr_assert_str_eq(t.revoked_reason, "erased", "the ledger says why");
 }
 
 Test(reward, forged_unknown_and_mistyped_codes_are_told_apart)
@@ -285,7 +263,8 @@ Test(reward, forged_unknown_and_mistyped_codes_are_told_apart)
 	cr_assert_eq(reward_redeem(s, code, NULL, NULL, HELPERS_NOW, &t, &cause), 0);
 	cr_assert_eq(t.status, REWARD_INVALID);
 	cr_assert_eq(t.code_status, CODE_BAD_CHECK);
-	cr_assert_eq(query_long("SELECT count(*) FROM rewards WHERE state = 'redeemed'", NULL), 0);
+	cr_assert_eq(helpers_query_long(s,
+	    "SELECT count(*) FROM rewards WHERE state = 'redeemed'", NULL), 0);
 }
 
 Test(reward, serials_never_repeat_and_codes_carry_the_terminal)
@@ -297,8 +276,8 @@ Test(reward, serials_never_repeat_and_codes_carry_the_terminal)
 
 	for (i = 0; i < 5; i++)
 		enroll(MEMBER_JSON, uid, &l);
-	cr_assert_eq(query_long("SELECT count(DISTINCT serial) FROM rewards", NULL), 5);
-	cr_assert_eq(query_long("SELECT max(serial) FROM rewards", NULL), 5);
+	cr_assert_eq(helpers_query_long(s, "SELECT count(DISTINCT serial) FROM rewards", NULL), 5);
+	cr_assert_eq(helpers_query_long(s, "SELECT max(serial) FROM rewards", NULL), 5);
 	cr_assert_eq(reward_check(s, l.v[0].code, HELPERS_NOW, &t, &cause), 0);
 	cr_assert_eq(t.payload.terminal, (unsigned)s->config->terminal_id);
 	cr_assert_eq(t.payload.serial, 5);
@@ -357,7 +336,8 @@ Test(reward, two_processes_racing_redeem_each_code_exactly_once)
 		total += WEXITSTATUS(status);
 	}
 	cr_assert_eq(total, 60, "each code redeemed once across both processes");
-	cr_assert_eq(query_long("SELECT count(*) FROM rewards WHERE state = 'redeemed'", NULL), 60);
+	cr_assert_eq(helpers_query_long(s,
+	    "SELECT count(*) FROM rewards WHERE state = 'redeemed'", NULL), 60);
 }
 
 Test(reward, lookups_list_outstanding_rewards_and_the_stamp_card)
@@ -391,5 +371,5 @@ Test(reward, the_ledger_keeps_every_code)
 	enroll(MEMBER_JSON, uid, &l);
 	cr_assert_neq(sqlite3_exec(store_db(s->store), "DELETE FROM rewards", NULL, NULL, NULL),
 	    SQLITE_OK, "a trigger refuses to delete ledger rows");
-	cr_assert_eq(query_long("SELECT count(*) FROM rewards", NULL), 1);
+	cr_assert_eq(helpers_query_long(s, "SELECT count(*) FROM rewards", NULL), 1);
 }

@@ -1,5 +1,6 @@
 /*
- * test_store — pragmas, schema, migrations, append-only triggers, two writers.
+ * test_store — pragmas, schema, migrations, append-only triggers (and lifting one for a key
+ * rotation), the check at begin, two writers.
  */
 #include <criterion/criterion.h>
 
@@ -8,6 +9,7 @@
 
 #include "helpers.h"
 #include "store.h"
+#include "util.h"
 
 static char	*dir, *path;
 
@@ -181,5 +183,70 @@ Test(store, rollback_leaves_nothing)
 	cr_assert_eq(store_meta_set(st, "gone", "1", 1), 0);
 	store_rollback(st);
 	cr_assert_eq(query_int(st, "SELECT count(*) FROM meta"), 0);
+	store_close(st);
+}
+
+Test(store, a_lifted_trigger_comes_back_exactly_as_it_was)
+{
+	char		*cause = NULL, *saved = NULL;
+	struct store	*st = store_open(path, STORE_CREATE, &cause);
+	long long	 before = query_int(st, "SELECT count(*) FROM sqlite_schema");
+
+	cr_assert_eq(store_exec(st, "INSERT INTO audit (time, terminal, action, body, prev, mac)"
+	    " VALUES (1, 1, 'a', '{}', x'00', x'00')", &cause), 0, "%s", cause);
+	cr_assert_eq(store_begin(st, &cause), 0);
+	cr_assert_eq(store_trigger_lift(st, "audit_no_update", &saved, &cause), 0, "%s", cause);
+	cr_assert_not_null(strstr(saved, "CREATE TRIGGER audit_no_update"), "%s", saved);
+	cr_assert_eq(store_exec(st, "UPDATE audit SET mac = x'01'", &cause), 0, "%s", cause);
+	cr_assert_eq(store_trigger_restore(st, saved, &cause), 0, "%s", cause);
+	cr_assert_eq(store_commit(st, &cause), 0);
+	cr_assert_eq(query_int(st, "SELECT count(*) FROM sqlite_schema"), before);
+	cr_assert_eq(query_int(st, "SELECT count(*) FROM audit WHERE mac = x'01'"), 1);
+	cr_assert_eq(store_exec(st, "UPDATE audit SET mac = x'02'", &cause), -1,
+	    "the trigger refuses updates again");
+	cr_assert_not_null(strstr(cause, "append-only"), "%s", cause);
+	free(cause);
+	cause = NULL;
+	cr_assert_eq(store_trigger_lift(st, "no_such_trigger", &saved, &cause), -1);
+	cr_assert_null(saved);
+	free(cause);
+	store_close(st);
+}
+
+/* A begin check that refuses, as a process whose key was rotated by another is refused. */
+static int
+refuse(struct store *st, void *arg, char **cause)
+{
+	(void)st;
+	(*(int *)arg)++;
+	return util_fail(cause, "refused");
+}
+
+Test(store, a_begin_check_that_fails_leaves_no_transaction_open)
+{
+	char		*cause = NULL;
+	struct store	*st = store_open(path, STORE_CREATE, &cause);
+	int		 calls = 0;
+
+	store_on_begin(st, refuse, &calls);
+	cr_assert_eq(store_begin(st, &cause), -1);
+	cr_assert_str_eq(cause, "refused");
+	cr_assert_eq(calls, 1);
+	cr_assert(sqlite3_get_autocommit(store_db(st)), "rolled back");
+	free(cause);
+	store_on_begin(st, NULL, NULL);
+	cr_assert_eq(store_begin(st, &cause), 0);
+	store_rollback(st);
+	store_close(st);
+}
+
+Test(store, rewards_keep_why_a_code_was_revoked)
+{
+	char		*cause = NULL;
+	struct store	*st = store_open(path, STORE_CREATE, &cause);
+
+	cr_assert_eq(query_int(st, "PRAGMA user_version"), STORE_VERSION);
+	cr_assert_eq(query_int(st, "SELECT count(*) FROM pragma_table_info('rewards')"
+	    " WHERE name = 'revoked_reason'"), 1);
 	store_close(st);
 }

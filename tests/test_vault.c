@@ -1,5 +1,6 @@
 /*
- * test_vault — keys, sealing, wrapping, blind indexes, PIN hashes.
+ * test_vault — keys, sealing, wrapping, blind indexes, PIN hashes, keys carried over a rotation,
+ * key files replaced.
  */
 #include <criterion/criterion.h>
 
@@ -226,4 +227,94 @@ Test(vault, chain_mac_depends_on_previous_and_data)
 	vault_chain_mac(v, zero, "y", 1, c);
 	cr_assert_neq(memcmp(a, b, sizeof a), 0);
 	cr_assert_neq(memcmp(a, c, sizeof a), 0);
+}
+
+/* A second vault from a new key file in the test's directory. */
+static struct vault *
+other_vault(const char *name)
+{
+	char		*path = helpers_path(dir, name), *cause = NULL;
+	struct vault	*w;
+
+	cr_assert_eq(vault_keyfile_create(path, &cause), 0, "%s", cause);
+	w = vault_open_keyfile(path, &cause);
+	cr_assert_not_null(w, "%s", cause);
+	free(path);
+	return w;
+}
+
+Test(vault, a_rotation_carries_the_code_and_pin_keys_sealed_under_the_new_master)
+{
+	unsigned char	 carried[VAULT_CARRIED_BYTES], old_code[VAULT_KEY_BYTES];
+	char		 hash[VAULT_PIN_HASH_BYTES], *path = helpers_path(dir, "next");
+	char		*cause = NULL;
+	struct vault	*next = other_vault("next"), *again;
+
+	memcpy(old_code, vault_code_key(v), sizeof old_code);
+	cr_assert_eq(vault_pin_hash(v, "4711", hash), 0);
+	cr_assert_neq(memcmp(vault_code_key(next), old_code, sizeof old_code), 0);
+	vault_carry(next, v, false, carried);
+	cr_assert_eq(memcmp(vault_code_key(next), old_code, sizeof old_code), 0);
+	cr_assert_eq(vault_pin_verify(next, hash, "4711"), 0, "the PIN pepper is carried");
+	cr_assert_null(memmem(carried, sizeof carried, old_code, sizeof old_code),
+	    "the carried keys are sealed");
+
+	/* The next open of the new key file derives its own, until given the carried ones. */
+	again = vault_open_keyfile(path, &cause);
+	cr_assert_not_null(again, "%s", cause);
+	cr_assert_eq(vault_pin_verify(again, hash, "4711"), -1);
+	cr_assert_eq(vault_carry_open(again, carried, sizeof carried), 0);
+	cr_assert_eq(memcmp(vault_code_key(again), old_code, sizeof old_code), 0);
+	cr_assert_eq(vault_pin_verify(again, hash, "4711"), 0);
+
+	/* Only the new master opens them, and only untouched. */
+	cr_assert_eq(vault_carry_open(v, carried, sizeof carried), -1);
+	carried[VAULT_CARRIED_BYTES - 1] ^= 1;
+	cr_assert_eq(vault_carry_open(again, carried, sizeof carried), -1);
+	cr_assert_eq(vault_carry_open(again, carried, sizeof carried - 1), -1);
+	vault_free(again);
+	vault_free(next);
+	free(path);
+}
+
+Test(vault, a_rotation_of_the_codes_makes_a_new_code_key_and_keeps_the_pin_key)
+{
+	unsigned char	 carried[VAULT_CARRIED_BYTES];
+	char		 hash[VAULT_PIN_HASH_BYTES];
+	struct vault	*next = other_vault("next");
+
+	cr_assert_eq(vault_pin_hash(v, "4711", hash), 0);
+	vault_carry(next, v, true, carried);
+	cr_assert_neq(memcmp(vault_code_key(next), vault_code_key(v), VAULT_KEY_BYTES), 0);
+	cr_assert_eq(vault_pin_verify(next, hash, "4711"), 0);
+	vault_free(next);
+}
+
+Test(vault, a_new_key_file_is_installed_over_the_old_one)
+{
+	char		*key = helpers_path(dir, "key"), *next = vault_keyfile_next(key);
+	char		*cause = NULL;
+	unsigned char	 a[VAULT_MAC_BYTES], b[VAULT_MAC_BYTES];
+	struct vault	*w, *back;
+	struct stat	 sb;
+
+	cr_assert_str_eq(next + strlen(key), ".new");
+	cr_assert_eq(vault_keyfile_create(next, &cause), 0, "%s", cause);
+	w = vault_open_keyfile(next, &cause);
+	cr_assert_eq(vault_keyfile_install(next, key, &cause), 0, "%s", cause);
+	cr_assert_eq(stat(next, &sb), -1, "the .new file is gone");
+	cr_assert_eq(stat(key, &sb), 0);
+	cr_assert_eq(sb.st_mode & 0777, 0600);
+	back = vault_open_keyfile(key, &cause);
+	cr_assert_not_null(back, "%s", cause);
+	vault_key_check(w, a);
+	vault_key_check(back, b);
+	cr_assert_eq(memcmp(a, b, sizeof a), 0, "the key file now holds the new key");
+	cr_assert_eq(vault_keyfile_install(next, key, &cause), -1, "nothing left to install");
+	cr_assert_not_null(strstr(cause, "cannot replace the key file"), "%s", cause);
+	free(cause);
+	vault_free(w);
+	vault_free(back);
+	free(next);
+	free(key);
 }
