@@ -17,6 +17,7 @@
 #include "app.h"
 #include "audit.h"
 #include "export.h"
+#include "rekey.h"
 #include "i18n.h"
 #include "slip.h"
 #include "staff.h"
@@ -525,6 +526,12 @@ app_admin_load(struct app *a, time_t now, char **cause)
 		if ((j->figures.members = customer_count(a->shop, cause)) < 0)
 			return journey_done(j, JOURNEY_ADMIN_LOAD, false, app_failed);
 		break;
+	case JOURNEY_ADMIN_REKEY:
+		if (!app_admin_allowed(a, now, "rekey_preview", cause))
+			return journey_done(j, JOURNEY_ADMIN_LOAD, false, app_denied);
+		if ((j->figures.members = customer_count(a->shop, cause)) < 0)
+			return journey_done(j, JOURNEY_ADMIN_LOAD, false, app_failed);
+		break;
 	case JOURNEY_ADMIN_DASHBOARD:
 		free(a->dashboard);
 		a->dashboard = j->dashboard = NULL;
@@ -660,6 +667,42 @@ app_admin_export(struct app *a, time_t now, char **cause)
 	return journey_done(j, JOURNEY_ADMIN_ACT, true, N_("Exported"));
 }
 
+/*
+ * A new master key for the store, from the kiosk: a key-file store only (a new passphrase is
+ * typed at the command line, where it is asked twice without echo).  rekey_run writes the new
+ * key file, moves every member, chain and (with codes) every outstanding code to it in one
+ * transaction, records it, and gives this kiosk the new key.
+ */
+static unsigned
+app_admin_rekey(struct app *a, time_t now, char **cause)
+{
+	struct journey		*j = a->journey;
+	struct rekey_options	 o = { a->shop->key_file, NULL, j->figures.codes };
+	struct rekey_report	 r;
+	int			 rc;
+
+	if (!app_admin_allowed(a, now, "rekey", cause))
+		return journey_done(j, JOURNEY_ADMIN_ACT, false, app_denied);
+	if (a->shop->passphrase || a->shop->key_file == NULL)
+		return journey_done(j, JOURNEY_ADMIN_ACT, false,
+		    N_("This store's key is a passphrase: change it with prefkiosk rekey at the "
+		    "command line"));
+	memset(&r, 0, sizeof r);
+	if ((rc = rekey_run(a->shop, &o, j->staff, now, &r, cause)) < 0)
+		return journey_done(j, JOURNEY_ADMIN_ACT, false,
+		    N_("The keys were not changed: the store did not verify or could not be "
+		    "written. Run prefkiosk verify"));
+	j->figures.done = true;
+	j->figures.rekeyed = r.members;
+	j->figures.damaged = r.damaged;
+	j->figures.replaced = r.rewards_replaced;
+	if (rc > 0)
+		return journey_done(j, JOURNEY_ADMIN_ACT, true,
+		    N_("The store has its new key, but the key file could not be replaced: the next "
+		    "start finishes it"));
+	return journey_done(j, JOURNEY_ADMIN_ACT, true, N_("The keys were changed"));
+}
+
 /* What an admin step confirms. */
 static unsigned
 app_admin_act(struct app *a, time_t now, char **cause)
@@ -669,6 +712,8 @@ app_admin_act(struct app *a, time_t now, char **cause)
 		return app_admin_purge(a, now, cause);
 	case JOURNEY_ADMIN_EXPORT:
 		return app_admin_export(a, now, cause);
+	case JOURNEY_ADMIN_REKEY:
+		return app_admin_rekey(a, now, cause);
 	case JOURNEY_ADMIN_STAFF_ADD:
 		return app_admin_staff_add(a, now, cause);
 	case JOURNEY_ADMIN_STAFF_REMOVE:

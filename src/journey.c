@@ -50,6 +50,7 @@ static const char *const journey_step_names[] = {
 	[JOURNEY_ADMIN_STAFF] = "admin_staff",	[JOURNEY_ADMIN_STAFF_ADD] = "admin_staff_add",
 	[JOURNEY_ADMIN_STAFF_REMOVE] = "admin_staff_remove",
 	[JOURNEY_ADMIN_DASHBOARD] = "admin_dashboard",	[JOURNEY_ADMIN_EXPORT] = "admin_export",
+	[JOURNEY_ADMIN_REKEY] = "admin_rekey",
 };
 
 const char *
@@ -728,7 +729,8 @@ static bool
 journey_opens_admin(const struct journey *j, const struct journey_event *ev)
 {
 	return j->admin && (ev->arg == JOURNEY_ADMIN_DASHBOARD || ev->arg == JOURNEY_ADMIN_PURGE ||
-	    ev->arg == JOURNEY_ADMIN_EXPORT || ev->arg == JOURNEY_ADMIN_STAFF);
+	    ev->arg == JOURNEY_ADMIN_EXPORT || ev->arg == JOURNEY_ADMIN_REKEY ||
+	    ev->arg == JOURNEY_ADMIN_STAFF);
 }
 
 static void
@@ -752,6 +754,21 @@ journey_staff_menu(struct journey *j, const struct journey_event *ev)
 	(void)ev;
 	sodium_memzero(j->text, sizeof j->text);
 	journey_go(j, JOURNEY_STAFF_MENU);
+}
+
+/* A key rotation not yet done (one a visit: the screen then shows what it did). */
+static bool
+journey_rekey_pending(const struct journey *j, const struct journey_event *ev)
+{
+	(void)ev;
+	return !j->figures.done;
+}
+
+static void
+journey_toggle_codes(struct journey *j, const struct journey_event *ev)
+{
+	(void)ev;
+	j->figures.codes = !j->figures.codes;
 }
 
 static bool
@@ -998,11 +1015,16 @@ static const struct journey_transition journey_table[] = {
 	    R | JOURNEY_ADMIN_LOAD },
 	{ JOURNEY_STAFF_MENU, JOURNEY_EV_BACK, NULL, NULL, JOURNEY_ATTRACT, R | JOURNEY_WIPE },
 
-	/* Admin: the dashboard; retention with its preview; export; the staff accounts. */
+	/* Admin: the dashboard; retention with its preview; export; key rotation; staff accounts. */
 	{ JOURNEY_ADMIN_DASHBOARD, JOURNEY_EV_BACK, NULL, journey_staff_menu, JOURNEY_STAY, R },
 	{ JOURNEY_ADMIN_PURGE, JOURNEY_EV_YES, NULL, NULL, JOURNEY_STAY, R | JOURNEY_ADMIN_ACT },
 	{ JOURNEY_ADMIN_EXPORT, JOURNEY_EV_YES, NULL, NULL, JOURNEY_STAY, R | JOURNEY_ADMIN_ACT },
 	{ JOURNEY_ADMIN_EXPORT, JOURNEY_EV_BACK, NULL, journey_staff_menu, JOURNEY_STAY, R },
+	{ JOURNEY_ADMIN_REKEY, JOURNEY_EV_TOGGLE, journey_rekey_pending, journey_toggle_codes,
+	    JOURNEY_STAY, U },
+	{ JOURNEY_ADMIN_REKEY, JOURNEY_EV_YES, journey_rekey_pending, NULL, JOURNEY_STAY,
+	    R | JOURNEY_ADMIN_ACT },
+	{ JOURNEY_ADMIN_REKEY, JOURNEY_EV_BACK, NULL, journey_staff_menu, JOURNEY_STAY, R },
 	{ JOURNEY_ADMIN_PURGE, JOURNEY_EV_BACK, NULL, journey_staff_menu, JOURNEY_STAY, R },
 	{ JOURNEY_ADMIN_STAFF, JOURNEY_EV_CHOOSE, journey_valid_account, journey_choose_account,
 	    JOURNEY_STAY, R },

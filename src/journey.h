@@ -60,6 +60,7 @@ enum journey_step {
 	JOURNEY_ADMIN_STAFF_REMOVE,	/* confirm removing the chosen account */
 	JOURNEY_ADMIN_DASHBOARD,	/* an admin's figures as charts */
 	JOURNEY_ADMIN_EXPORT,	/* admin: every member, sealed, to the master data system's folder */
+	JOURNEY_ADMIN_REKEY,	/* admin: a new master key for the store */
 	JOURNEY_NSTEPS
 };
 
@@ -150,6 +151,9 @@ struct journey_admin {
 	/* Export: members to go, then the file written, how many, how many did not open. */
 	long			 members, exported, damaged;
 	char			 path[256];
+	/* Key rotation: also replace the reward codes?  Then what it did (done, and damaged). */
+	bool			 codes;
+	long			 rekeyed, replaced;
 };
 
 struct journey {

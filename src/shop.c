@@ -217,6 +217,8 @@ shop_open(const struct shop_paths *p, int *exitcode, char **cause)
 		return NULL;
 	}
 	store_on_begin(s->store, shop_key_current, s);
+	if (!s->passphrase)
+		s->key_file = util_xstrdup(p->key_file);
 	return s;
 }
 
@@ -322,6 +324,7 @@ shop_close(struct shop *s)
 	if (s == NULL)
 		return;
 	consent_texts_free(s->consent_texts);
+	free(s->key_file);
 	vault_free(s->vault);
 	store_close(s->store);
 	catalog_free(s->catalog);

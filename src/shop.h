@@ -33,6 +33,7 @@ struct shop {
 	struct store		*store;
 	struct vault		*vault;
 	bool			 passphrase;	/* the key comes from a passphrase, not a file */
+	char			*key_file;	/* the key file opened, or NULL (a passphrase) */
 	struct consent_texts	*consent_texts;	/* consent.c's, made on first use */
 };
 

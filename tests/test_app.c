@@ -478,3 +478,73 @@ Test(app, an_admin_exports_every_member_sealed_to_the_master_data_system)
 	free(pub);
 	free(key);
 }
+
+/* The bytes of a small file. */
+static size_t
+slurp(const char *path, unsigned char *buf, size_t size)
+{
+	FILE	*f = fopen(path, "rb");
+	size_t	 n;
+
+	cr_assert_not_null(f, "%s", path);
+	n = fread(buf, 1, size, f);
+	fclose(f);
+	return n;
+}
+
+Test(app, an_admin_changes_the_keys_and_the_kiosk_carries_on)
+{
+	unsigned char		 before[64], after[64];
+	char			 uid[CUSTOMER_UID_LEN + 1], *cause = NULL;
+	struct reward_list	 l;
+	long			 stamps, every;
+	size_t			 nb;
+
+	helpers_enroll(s, "{\"card\":\"400012345678\",\"language\":\"en\"}", now, uid);
+	cr_assert_eq(reward_outstanding(s, uid, now, &l, &stamps, &every, &cause), 0);
+	cr_assert_eq(l.n, 1);
+	add_staff("anna", STAFF_ROLE_ADMIN, "9876");
+	nb = slurp(s->key_file, before, sizeof before);
+	a = app_new(s, now);
+	staff_gate("anna", "9876");
+	send(JOURNEY_EV_OPEN, JOURNEY_ADMIN_REKEY, NULL);
+	cr_assert_eq(step(), JOURNEY_ADMIN_REKEY);
+	cr_assert_eq(app_journey(a)->figures.members, 1);
+	send(JOURNEY_EV_TOGGLE, 0, NULL);
+	cr_assert(app_journey(a)->figures.codes, "the codes too");
+	send(JOURNEY_EV_YES, 0, NULL);
+	cr_assert_str_eq(app_journey(a)->message, "The keys were changed");
+	cr_assert(app_journey(a)->figures.done);
+	cr_assert_eq(app_journey(a)->figures.rekeyed, 1);
+	cr_assert_eq(app_journey(a)->figures.replaced, 1, "the welcome offer");
+	cr_assert_eq(send(JOURNEY_EV_YES, 0, NULL), 0, "once is enough: no second rotation");
+	cr_assert_eq(slurp(s->key_file, after, sizeof after), nb);
+	cr_assert_neq(memcmp(before, after, nb), 0, "a new key file");
+	cr_assert_eq(query_long("SELECT count(*) FROM audit WHERE staff = 'anna' AND"
+	    " action = 'rekey'"), 1);
+
+	/* The kiosk carries on under the new key: the member signs in and finds a new code. */
+	send(JOURNEY_EV_BACK, 0, NULL);
+	send(JOURNEY_EV_BACK, 0, NULL);
+	cr_assert_eq(step(), JOURNEY_ATTRACT);
+	send(JOURNEY_EV_SCAN, 0, "400012345678");
+	cr_assert_eq(step(), JOURNEY_MEMBER, "step %s", journey_step_name(step()));
+	cr_assert_eq(app_journey(a)->rewards.n, 1);
+	cr_assert_str_neq(app_journey(a)->rewards.v[0].code, l.v[0].code, "a new code");
+	cr_assert_eq(query_long("SELECT count(*) FROM rewards WHERE revoked_reason = 'replaced'"),
+	    1);
+}
+
+Test(app, a_passphrase_store_is_not_rekeyed_from_the_kiosk)
+{
+	add_staff("anna", STAFF_ROLE_ADMIN, "9876");
+	s->passphrase = true;	/* as a passphrase store opens */
+	a = app_new(s, now);
+	staff_gate("anna", "9876");
+	send(JOURNEY_EV_OPEN, JOURNEY_ADMIN_REKEY, NULL);
+	send(JOURNEY_EV_YES, 0, NULL);
+	cr_assert_str_eq(app_journey(a)->message, "This store's key is a passphrase: change it "
+	    "with prefkiosk rekey at the command line");
+	cr_assert_eq(query_long("SELECT count(*) FROM audit WHERE action = 'rekey'"), 0);
+	s->passphrase = false;
+}

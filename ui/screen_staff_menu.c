@@ -24,6 +24,7 @@ screen_staff_menu_build(const struct journey *j, struct view *v)
 		    JOURNEY_ADMIN_PURGE);
 		view_add(v, VIEW_LINK, _("Export to the master data system"), JOURNEY_EV_OPEN,
 		    JOURNEY_ADMIN_EXPORT);
+		view_add(v, VIEW_LINK, _("Key rotation"), JOURNEY_EV_OPEN, JOURNEY_ADMIN_REKEY);
 		view_add(v, VIEW_LINK, _("Staff accounts"), JOURNEY_EV_OPEN, JOURNEY_ADMIN_STAFF);
 		view_add(v, VIEW_LINK, _("Leave the kiosk"), JOURNEY_EV_YES, 0);
 	}

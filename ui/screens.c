@@ -44,6 +44,7 @@ static const struct screen *const screens_table[JOURNEY_NSTEPS] = {
 	[JOURNEY_ADMIN_STAFF_REMOVE] = &screen_admin_staff_remove,
 	[JOURNEY_ADMIN_DASHBOARD] = &screen_admin_dashboard,
 	[JOURNEY_ADMIN_EXPORT] = &screen_admin_export,
+	[JOURNEY_ADMIN_REKEY] = &screen_admin_rekey,
 };
 
 const struct screen *

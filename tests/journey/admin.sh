@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # admin.sh — the kiosk's admin side through the real binary: an admin previews and applies
-# retention, exports every member sealed to the master data system, adds a staff account (PINs typed twice) and removes it, cannot remove themselves;
+# retention, exports every member sealed to the master data system, changes the store's keys
+# (the kiosk carries on under the new one), adds a staff account (PINs typed twice) and removes it, cannot remove themselves;
 # a staff account sees none of it; a demoted admin is refused by the store, not the menu; staff
 # look a member up by phone and stamp a visit; the audit chain holds every step.
 . "$(dirname "$0")/lib"
@@ -83,6 +84,18 @@ pk export --all --format jsonl >"$OUT"
 check "which the master data system's key opens to what export --all gives" -- \
 	cmp -s "$WORK/unsealed" "$OUT"
 click_on "Back"
+tm_wait_for "Key rotation" >/dev/null
+cp "$KEY" "$WORK/old.key"
+click_on "Key rotation"
+check "key rotation says what it does first" -- tm_wait_for "A new master key replaces the key"
+click_on "Change the keys now"
+check "and changes the keys" -- tm_wait_for "The keys were changed"
+check "saying how many members moved" -- tm_shows "Members moved to the new key: 1"
+check "the key file is new" -- sh -c "! cmp -s '$KEY' '$WORK/old.key'"
+"$PK" --db "$DB" --key-file "$WORK/old.key" --config "$CONFIG" verify >"$OUT" 2>"$ERR"
+check "the old key no longer opens the store" -- grep -q "does not match" "$ERR"
+expect 0 "the new one does" -- verify
+click_on "Back"
 tm_wait_for "Staff accounts" >/dev/null
 click_on "Staff accounts"
 check "the accounts are listed" -- tm_wait_for "bob  staff"
@@ -132,7 +145,8 @@ check "and the admin entries are gone" -- tm_wait_gone "Staff accounts"
 pk audit >"$OUT"
 check "the audit chain holds the purge, the account changes and the refusal" -- \
 	jq -e -s '[.[] | select(.staff == "anna") | .action] ==
-	  ["sign_in", "purge", "export_sealed", "staff_add", "staff_remove", "denied"]' "$OUT"
+	  ["sign_in", "purge", "export_sealed", "rekey", "staff_add", "staff_remove", "denied"]' \
+	  "$OUT"
 check "bob's visit is there too" -- \
 	jq -e -s '[.[] | select(.staff == "bob") | .action] == ["sign_in", "visit"]' "$OUT"
 expect 0 "verify passes" -- verify
