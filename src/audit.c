@@ -210,7 +210,9 @@ audit_columns_agree(sqlite3_stmt *stmt, const char *body)
 	return ok;
 }
 
-/* Every reward redeemed since the chain began has its redemption record. */
+/* Every reward redeemed since the chain began has its redemption record.  The records'
+ * targets are gathered once (an uncorrelated NOT IN is one temporary index), not searched once
+ * per reward: the audit table has no index, so that a redemption writes one page less. */
 static int
 audit_ledger(struct shop *s, void (*report)(const char *, void *), void *arg, char **cause)
 {
@@ -220,9 +222,8 @@ audit_ledger(struct shop *s, void (*report)(const char *, void *), void *arg, ch
 
 	if (sqlite3_prepare_v2(store_db(s->store), "SELECT r.terminal, r.serial FROM rewards r"
 	    " WHERE r.state = 'redeemed' AND r.redeemed_at >= (SELECT min(time) FROM audit)"
-	    " AND NOT EXISTS (SELECT 1 FROM audit a WHERE a.action = 'redeem'"
-	    " AND a.target = 'reward ' || r.terminal || ':' || r.serial)", -1, &stmt, NULL) !=
-	    SQLITE_OK)
+	    " AND 'reward ' || r.terminal || ':' || r.serial NOT IN (SELECT target FROM audit"
+	    " WHERE action = 'redeem' AND target IS NOT NULL)", -1, &stmt, NULL) != SQLITE_OK)
 		return store_fail(s->store, cause, "cannot read the audit records");
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		msg = util_xprintf("audit records: reward %d:%lld was redeemed, but its record is "
