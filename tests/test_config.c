@@ -257,6 +257,37 @@ Test(config, an_unknown_choice_is_refused_with_the_choices)
 	    "'fax' is not one of: none device file command");
 }
 
+Test(config, speech_layout_and_accessibility_are_off_unless_chosen)
+{
+	struct config	*c;
+	char		*dir, *cause, *text;
+
+	c = test_config_load(TEST_CONFIG_MINIMAL, &dir, &cause);
+	cr_assert_not_null(c, "%s", cause);
+	cr_assert_str_eq(c->speech, "off");
+	cr_assert_str_eq(c->layout, "standard");
+	cr_assert_str_eq(c->accessibility, "off");
+	config_free(c);
+	helpers_rmdir(dir);
+	free(dir);
+
+	text = test_config_with("speech = offer\nlayout = large\naccessibility = on\n");
+	c = test_config_load(text, &dir, &cause);
+	cr_assert_not_null(c, "%s", cause);
+	cr_assert_str_eq(c->speech, "offer");
+	cr_assert_str_eq(c->layout, "large");
+	cr_assert_str_eq(c->accessibility, "on");
+	config_free(c);
+	helpers_rmdir(dir);
+	free(dir);
+	free(text);
+
+	test_config_refused_with("speech = yes\n", 1,
+	    "[terminal] speech: 'yes' is not one of: off offer on");
+	test_config_refused_with("layout = huge\n", 1, "'huge' is not one of: standard large");
+	test_config_refused_with("accessibility = 1\n", 1, "'1' is not one of: off on");
+}
+
 Test(config, languages_must_be_distinct_iso_codes)
 {
 	test_config_refused_with("[locale]\nlanguages = en EN\n", 2,
