@@ -85,6 +85,7 @@ enum journey_event_type {
 	JOURNEY_EV_JOIN,
 	JOURNEY_EV_SIGNIN,
 	JOURNEY_EV_OPEN,	/* arg: the step a staff menu entry opens */
+	JOURNEY_EV_ACCESSIBLE,	/* arg: 1 long time limits (accessibility mode), 0 the usual */
 	JOURNEY_EV_NTYPES
 };
 
@@ -123,6 +124,8 @@ enum journey_effect {
 #define JOURNEY_EXTENSIONS	10	/* "I'm still here" at least this often */
 #define JOURNEY_FAREWELL	10	/* seconds the last screen of a session stays */
 #define JOURNEY_STAFF_MAX	32	/* staff accounts an admin screen lists */
+#define JOURNEY_ACCESSIBLE_FACTOR 10	/* accessibility mode: the idle timeout this many times
+					 * longer (WCAG 2.2.1) */
 
 /* The contact fields the contact step asks for, in order. */
 enum journey_field {
@@ -188,6 +191,7 @@ struct journey {
 	time_t				 warning_since;	/* 0: no warning on screen */
 	int				 extensions;
 	int				 idle_timeout, idle_warning;	/* seconds */
+	bool				 accessible;	/* accessibility mode: long time limits */
 };
 
 /* A new journey on the attract screen (journey_free wipes and frees). */
