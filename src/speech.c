@@ -471,19 +471,32 @@ speech_say(struct speech *sp, enum speech_earcon earcon, const char *text)
 }
 
 void
-speech_spell(struct speech *sp, const char *intro, const char *chars)
+speech_spell(struct speech *sp, const char *const parts[], size_t nparts)
 {
-	static const char	 open[] = " <say-as interpret-as=\"characters\">",
-				 close[] = "</say-as>";
-	char			 ssml[SPEECH_TEXT_MAX], logged[SPEECH_TEXT_MAX];
-	size_t			 n = 0;
+	static const char	 open[] = "<say-as interpret-as=\"characters\">",
+				 close[] = "</say-as> ";
+	char			 ssml[SPEECH_TEXT_MAX], logged[SPEECH_TEXT_MAX] = "";
+	size_t			 n = 0, k, len = 0;
 
-	speech_escape(ssml, sizeof ssml - sizeof open - sizeof close, &n, intro);
-	memcpy(ssml + n, open, sizeof open);
-	n += sizeof open - 1;
-	speech_escape(ssml, sizeof ssml - sizeof close, &n, chars);
-	memcpy(ssml + n, close, sizeof close);
-	snprintf(logged, sizeof logged, "%s [spelled out]", intro);
+	ssml[0] = '\0';
+	for (k = 0; k < nparts; k++) {
+		if (k % 2 == 0) {
+			speech_escape(ssml, sizeof ssml, &n, parts[k]);
+			speech_escape(ssml, sizeof ssml, &n, " ");
+			len += (size_t)snprintf(logged + len, len < sizeof logged ?
+			    sizeof logged - len : 0, "%s%s", k > 0 ? " " : "", parts[k]);
+			continue;
+		}
+		if (n + sizeof open + sizeof close >= sizeof ssml)
+			break;
+		memcpy(ssml + n, open, sizeof open);
+		n += sizeof open - 1;
+		speech_escape(ssml, sizeof ssml - sizeof close, &n, parts[k]);
+		memcpy(ssml + n, close, sizeof close);
+		n += sizeof close - 1;
+		len += (size_t)snprintf(logged + len, len < sizeof logged ? sizeof logged - len : 0,
+		    " [spelled out]");
+	}
 	speech_utter(sp, SPEECH_NO_EARCON, ssml, logged);
 	speech_keep(sp, ssml, logged);
 	sodium_memzero(ssml, sizeof ssml);

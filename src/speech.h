@@ -62,10 +62,12 @@ const char	*speech_voice(const struct speech *);
 void		 speech_say(struct speech *, enum speech_earcon, const char *text);
 
 /*
- * Say intro, then spell chars out one by one (a reward code, a card number).  The log gets intro
- * and "[spelled out]" but never chars: a code in a log file could be redeemed by whoever reads it.
+ * Say n parts in turn: the first as words, the second spelled out character by character (a
+ * reward code, a card number; a space between groups is a pause), the third as words again, and
+ * so on.  The log gets the words and "[spelled out]" for each spelled part, never its
+ * characters: a code in a log file could be redeemed by whoever reads it.
  */
-void		 speech_spell(struct speech *, const char *intro, const char *chars);
+void		 speech_spell(struct speech *, const char *const parts[], size_t n);
 
 /* Say the last utterance again (without its earcon); nothing when there was none. */
 void		 speech_repeat(struct speech *);
