@@ -39,7 +39,7 @@
 #include "util.h"
 
 #define SPEECH_LIBRARY	"libespeak-ng.so.1"	/* Debian's libespeak-ng1 */
-#define SPEECH_TEXT_MAX	8192			/* an utterance, escaped, as SSML */
+#define SPEECH_TEXT_MAX	16384			/* an utterance, escaped, as SSML */
 
 /* The engine's functions we call, found by name in the library. */
 struct speech_engine {
@@ -459,15 +459,18 @@ speech_keep(struct speech *sp, const char *ssml, const char *logged)
 }
 
 void
-speech_say(struct speech *sp, enum speech_earcon earcon, const char *text)
+speech_say(struct speech *sp, enum speech_earcon earcon, const char *text, const char *logged)
 {
 	char	ssml[SPEECH_TEXT_MAX];
 	size_t	n = 0;
 
+	if (logged == NULL)
+		logged = text;
 	speech_escape(ssml, sizeof ssml, &n, text);
-	speech_utter(sp, earcon, ssml, text);
+	speech_utter(sp, earcon, ssml, logged);
 	if (*text != '\0')
-		speech_keep(sp, ssml, text);
+		speech_keep(sp, ssml, logged);
+	sodium_memzero(ssml, sizeof ssml);
 }
 
 void

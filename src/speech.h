@@ -57,9 +57,12 @@ const char	*speech_voice(const struct speech *);
 
 /*
  * Say text, after an earcon if one is given (text may be "" for the earcon alone), cutting off
- * whatever is being said.  The earcon is logged as a line of its own, "[earcon success]".
+ * whatever is being said.  The log gets logged instead of text when it is not NULL: the text
+ * with the member's personal data taken out, which a log file must not hold.  The earcon is
+ * logged as a line of its own, "[earcon success]".
  */
-void		 speech_say(struct speech *, enum speech_earcon, const char *text);
+void		 speech_say(struct speech *, enum speech_earcon, const char *text,
+		    const char *logged);
 
 /*
  * Say n parts in turn: the first as words, the second spelled out character by character (a

@@ -1,7 +1,7 @@
 /*
  * test_speech — the speaker through the real espeak-ng engine: a screen's text in English and
  * German synthesised to audible sound, the earcons as real tones, the log of every utterance in
- * order (a spelled code never in it), a new utterance cutting the old one off, a language
+ * order (a spelled code or personal data never in it), a new utterance cutting the old one off, a language
  * without a voice falling back to English where the log shows it, and a machine without an audio
  * device still logging.  Each test runs in its own process, so each has the engine to itself.
  */
@@ -80,7 +80,7 @@ Test(speech, a_screen_in_english_and_german_is_audible_sound)
 
 	cr_assert_null(speech_problem(sp), "the engine works: %s", speech_problem(sp));
 	cr_assert_eq(speech_language(sp, "en"), 0);
-	speech_say(sp, SPEECH_NO_EARCON, test_speech_en);
+	speech_say(sp, SPEECH_NO_EARCON, test_speech_en, NULL);
 	rms = test_speech_rms(sp, &n_en, &rate);
 	cr_assert_geq(rate, 8000, "a real sample rate: %d", rate);
 	cr_assert_gt(n_en, (size_t)rate * 5, "more than five seconds of speech: %zu samples", n_en);
@@ -88,7 +88,7 @@ Test(speech, a_screen_in_english_and_german_is_audible_sound)
 
 	cr_assert_eq(speech_language(sp, "de"), 0, "German has a voice");
 	cr_assert_str_eq(speech_voice(sp), "de");
-	speech_say(sp, SPEECH_NO_EARCON, test_speech_de);
+	speech_say(sp, SPEECH_NO_EARCON, test_speech_de, NULL);
 	rms = test_speech_rms(sp, &n_de, &rate);
 	cr_assert_gt(n_de, (size_t)rate * 5, "German too: %zu samples", n_de);
 	cr_assert_gt(rms, 1000.0, "RMS %.0f", rms);
@@ -102,17 +102,17 @@ Test(speech, the_earcons_are_tones_and_failure_is_the_longer)
 	size_t		 n_ok, n_bad;
 	int		 rate;
 
-	speech_say(sp, SPEECH_SUCCESS, "");
+	speech_say(sp, SPEECH_SUCCESS, "", NULL);
 	cr_assert_gt(test_speech_rms(sp, &n_ok, &rate), 2000.0, "the success earcon is loud");
 	cr_assert_gt(n_ok, (size_t)rate / 5, "and lasts a fifth of a second at least");
-	speech_say(sp, SPEECH_FAILURE, "");
+	speech_say(sp, SPEECH_FAILURE, "", NULL);
 	cr_assert_gt(test_speech_rms(sp, &n_bad, &rate), 2000.0, "the failure earcon too");
 	cr_assert_gt(n_bad, n_ok, "failure (%zu samples) is longer than success (%zu)", n_bad,
 	    n_ok);
 	speech_close(sp);
 }
 
-Test(speech, the_log_has_every_utterance_in_order_and_never_a_spelled_code)
+Test(speech, the_log_has_every_utterance_in_order_and_no_code_or_personal_data)
 {
 	struct speech	*sp = speech_open(SPEECH_MEMORY, log_path);
 	char		 lines[16][256];
@@ -120,16 +120,17 @@ Test(speech, the_log_has_every_utterance_in_order_and_never_a_spelled_code)
 			    "Ihre Kartennummer:", "4000 1234 5678" };
 	int		 n;
 
-	speech_say(sp, SPEECH_SUCCESS, "Your reward");
+	speech_say(sp, SPEECH_SUCCESS, "Your reward", NULL);
 	speech_language(sp, "de");
-	speech_say(sp, SPEECH_FAILURE, "Falsche PIN");
+	speech_say(sp, SPEECH_FAILURE, "Falsche PIN", NULL);
 	speech_spell(sp, code, 4);
 	speech_repeat(sp);
-	speech_say(sp, SPEECH_NO_EARCON, "Line one\nline\ttwo");
+	speech_say(sp, SPEECH_NO_EARCON, "Line one\nline\ttwo", NULL);
+	speech_say(sp, SPEECH_NO_EARCON, "Willkommen, Ada", "Willkommen, [private]");
 	speech_close(sp);
 
 	n = test_speech_log(lines, 16);
-	cr_assert_eq(n, 7, "seven lines, not %d", n);
+	cr_assert_eq(n, 8, "eight lines, not %d", n);
 	cr_assert_str_eq(lines[0], "en\t[earcon success]");
 	cr_assert_str_eq(lines[1], "en\tYour reward");
 	cr_assert_str_eq(lines[2], "de\t[earcon failure]");
@@ -137,6 +138,8 @@ Test(speech, the_log_has_every_utterance_in_order_and_never_a_spelled_code)
 	cr_assert_str_eq(lines[4], "de\tIhr Code: [spelled out] Ihre Kartennummer: [spelled out]");
 	cr_assert_str_eq(lines[5], lines[4], "a repeat is said, so logged");
 	cr_assert_str_eq(lines[6], "de\tLine one line two", "one utterance, one line");
+	cr_assert_str_eq(lines[7], "de\tWillkommen, [private]", "what the caller logs instead");
+	cr_assert_eq(helpers_file_contains(log_path, "Ada", 3), 0, "no name in the log");
 	cr_assert_eq(helpers_file_contains(log_path, "G22FTTE2", 8), 0, "the code is not logged");
 	cr_assert_eq(helpers_file_contains(log_path, "1234", 4), 0, "nor the card number");
 }
@@ -148,7 +151,7 @@ Test(speech, a_spelled_code_is_said_and_said_again)
 	size_t		 n_intro, n_spelled, n_again;
 	int		 rate;
 
-	speech_say(sp, SPEECH_NO_EARCON, "Your code:");
+	speech_say(sp, SPEECH_NO_EARCON, "Your code:", NULL);
 	test_speech_rms(sp, &n_intro, &rate);
 	speech_spell(sp, code, 2);
 	cr_assert_gt(test_speech_rms(sp, &n_spelled, &rate), 1000.0);
@@ -170,9 +173,9 @@ Test(speech, a_new_utterance_cuts_off_the_one_before)
 	int		 rate;
 	char		 lines[4][256];
 
-	speech_say(sp, SPEECH_NO_EARCON, test_speech_en);
+	speech_say(sp, SPEECH_NO_EARCON, test_speech_en, NULL);
 	test_speech_rms(sp, &n_long, &rate);
-	speech_say(sp, SPEECH_NO_EARCON, "Next, button.");
+	speech_say(sp, SPEECH_NO_EARCON, "Next, button.", NULL);
 	test_speech_rms(sp, &n_short, &rate);
 	cr_assert_lt(n_short, n_long / 4, "what is heard now is the new utterance alone (%zu "
 	    "samples, the long one had %zu)", n_short, n_long);
@@ -189,8 +192,8 @@ Test(speech, playing_cuts_off_in_the_background_without_waiting_or_crashing)
 
 	/* With a sound card this is heard (briefly); without one the speaker says why. */
 	for (i = 0; i < 3; i++) {
-		speech_say(sp, SPEECH_NO_EARCON, test_speech_en);
-		speech_say(sp, SPEECH_FAILURE, "Wrong PIN");
+		speech_say(sp, SPEECH_NO_EARCON, test_speech_en, NULL);
+		speech_say(sp, SPEECH_FAILURE, "Wrong PIN", NULL);
 	}
 	speech_close(sp);
 	cr_assert_eq(test_speech_log(lines, 12), 9, "every utterance is logged");
@@ -214,7 +217,7 @@ Test(speech, without_an_audio_device_the_speaker_says_why_and_still_logs)
 	sp = speech_open(SPEECH_AUDIO, log_path);
 	cr_assert_not_null(speech_problem(sp));
 	cr_assert(strstr(speech_problem(sp), "no audio device") != NULL, "%s", speech_problem(sp));
-	speech_say(sp, SPEECH_SUCCESS, "Your reward");
+	speech_say(sp, SPEECH_SUCCESS, "Your reward", NULL);
 	speech_repeat(sp);
 	speech_close(sp);
 	cr_assert_eq(test_speech_log(lines, 4), 3);
@@ -231,10 +234,10 @@ Test(speech, a_language_without_a_voice_falls_back_to_english_and_says_so)
 
 	cr_assert_eq(speech_language(sp, "xx"), -1, "no voice for xx");
 	cr_assert_str_eq(speech_voice(sp), "en", "English instead");
-	speech_say(sp, SPEECH_NO_EARCON, "Next");
+	speech_say(sp, SPEECH_NO_EARCON, "Next", NULL);
 	cr_assert_gt(test_speech_rms(sp, &n, &rate), 500.0, "and it is heard");
 	cr_assert_eq(speech_language(sp, "fr"), 0, "French has one");
-	speech_say(sp, SPEECH_NO_EARCON, "Suivant");
+	speech_say(sp, SPEECH_NO_EARCON, "Suivant", NULL);
 	speech_close(sp);
 	cr_assert_eq(test_speech_log(lines, 2), 2);
 	cr_assert_str_eq(lines[0], "en (no voice for xx)\tNext");
