@@ -133,6 +133,14 @@ var/prefkiosk.db:
 	./build/prefkiosk --db var/prefkiosk.db --key-file var/prefkiosk.key --config config \
 		import config/demo-members.jsonl
 
+# The demo recipient of sealed exports, named in config/prefkiosk.ini: a key pair made once in
+# var/ (so no secret key is ever committed) and the folder the kiosk exports to.  The config
+# does not load without it, so every suite and the demo store come after it.
+var/export-recipient.pub: | build/prefkiosk
+	@mkdir -p var/exports
+	./build/prefkiosk export-keys var/export-recipient >/dev/null
+$(TESTS) build/bench var/prefkiosk.db: | var/export-recipient.pub
+
 run: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory var/prefkiosk.db
@@ -153,7 +161,8 @@ install: all
 	install -m 0644 assets/prefkiosk.1 $(DESTDIR)$(MANDIR)/man1/prefkiosk.1
 	cp -R assets/. $(DESTDIR)$(DATADIR)/
 	install -m 0644 config/catalog.ini $(DESTDIR)$(SYSCONFDIR)/prefkiosk/catalog.ini
-	sed 's|^assets *=.*|assets = $(DATADIR)|' config/prefkiosk.ini \
+	sed -e 's|^assets *=.*|assets = $(DATADIR)|' -e 's/^\(directory\|recipient\) *=.*/# &/' \
+		config/prefkiosk.ini \
 		> $(DESTDIR)$(SYSCONFDIR)/prefkiosk/prefkiosk.ini
 
 clean:

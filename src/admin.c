@@ -4,7 +4,8 @@
  * The latest consent record of every (subject, purpose) is found with SQLite's bare-column
  * max(): "SELECT ..., max(id) ... GROUP BY subject, purpose" returns the other columns from
  * the row holding the maximum.  Interests and channels are sealed, so stats opens every live
- * member's preferences; nothing about a single member leaves this file.
+ * member's preferences; nothing about a single member leaves this file.  admin_count keeps the
+ * raw counts; admin_figure is the only way out for them, to stats here and to the dashboard.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,24 +135,35 @@ fail:
 	return -1;
 }
 
-/* A count, or null when it describes fewer than ADMIN_MIN_FIGURE customers. */
-static json_t *
+long
 admin_figure(long n)
 {
-	return n >= ADMIN_MIN_FIGURE ? json_integer(n) : json_null();
+	return n >= ADMIN_MIN_FIGURE ? n : ADMIN_SUPPRESSED;
+}
+
+double
+admin_opt_in_rate(const struct admin_counts *c, int p)
+{
+	if (admin_figure(c->consents[p][CONSENT_GIVEN]) == ADMIN_SUPPRESSED || c->members <= 0)
+		return -1;
+	return (double)c->consents[p][CONSENT_GIVEN] / (double)c->members;
+}
+
+/* A count in JSON: null when suppressed. */
+static json_t *
+admin_figure_json(long n)
+{
+	return admin_figure(n) == ADMIN_SUPPRESSED ? json_null() : json_integer(n);
 }
 
 /* Count states of the latest record per purpose, and given ones that are no longer current. */
 static int
-admin_stats_consents(struct shop *s, json_t *out, long members, time_t now, char **cause)
+admin_count_consents(struct shop *s, time_t now, struct admin_counts *c, char **cause)
 {
 	const struct catalog	*cat = s->catalog;
-	long			(*counts)[CONSENT_EXPIRED + 2];
 	sqlite3_stmt		*stmt;
-	size_t			 i;
 	int			 rc, p, lang, st;
 
-	counts = util_xcalloc(cat->npurposes, sizeof *counts);
 	if (sqlite3_prepare_v2(store_db(s->store),
 	    "SELECT l.purpose, l.state, l.valid_until, l.lang, n.digest FROM"
 	    " (SELECT subject, purpose, state, valid_until, notice_version,"
@@ -160,10 +172,8 @@ admin_stats_consents(struct shop *s, json_t *out, long members, time_t now, char
 	    " JOIN customers c ON c.uid = l.subject AND c.erased IS NULL"
 	    " LEFT JOIN notices n ON n.notice = l.purpose AND n.language = l.lang"
 	    "  AND n.version = l.notice_version",
-	    -1, &stmt, NULL) != SQLITE_OK) {
-		free(counts);
+	    -1, &stmt, NULL) != SQLITE_OK)
 		return store_fail(s->store, cause, "cannot read the consent records");
-	}
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		if ((p = catalog_purpose_find(cat, (const char *)sqlite3_column_text(stmt, 0))) < 0)
 			continue;
@@ -173,7 +183,7 @@ admin_stats_consents(struct shop *s, json_t *out, long members, time_t now, char
 				break;
 		if (st > CONSENT_EXPIRED)
 			continue;
-		counts[p][st]++;
+		c->consents[p][st]++;
 		if (st != CONSENT_GIVEN)
 			continue;
 		lang = config_language(s->config, (const char *)sqlite3_column_text(stmt, 3));
@@ -182,96 +192,104 @@ admin_stats_consents(struct shop *s, json_t *out, long members, time_t now, char
 		    sqlite3_column_bytes(stmt, 4) != CATALOG_DIGEST_BYTES ||
 		    memcmp(sqlite3_column_blob(stmt, 4), cat->purposes[p].notice[lang].digest,
 		    CATALOG_DIGEST_BYTES) != 0)
-			counts[p][CONSENT_EXPIRED + 1]++;
+			c->consents[p][ADMIN_TO_RENEW]++;
 	}
 	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE) {
-		free(counts);
+	if (rc != SQLITE_DONE)
 		return store_fail(s->store, cause, "cannot read the consent records");
-	}
-	for (i = 0; i < cat->npurposes; i++) {
-		long given = counts[i][CONSENT_GIVEN];
-		json_t *o = json_object();
-		json_object_set_new(o, "given", admin_figure(given));
-		json_object_set_new(o, "refused", admin_figure(counts[i][CONSENT_REFUSED]));
-		json_object_set_new(o, "withdrawn", admin_figure(counts[i][CONSENT_WITHDRAWN]));
-		json_object_set_new(o, "expired", admin_figure(counts[i][CONSENT_EXPIRED]));
-		json_object_set_new(o, "to_renew", admin_figure(counts[i][CONSENT_EXPIRED + 1]));
-		json_object_set_new(o, "opt_in_rate", given >= ADMIN_MIN_FIGURE && members > 0 ?
-		    json_real((double)given / (double)members) : json_null());
-		json_object_set_new(out, cat->purposes[i].id, o);
-	}
-	free(counts);
 	return 0;
 }
 
-/* Count interests and channels over every live member's (sealed) preferences. */
+/* Count members, interests and channels over every live member's (sealed) preferences. */
 static int
-admin_stats_prefs(struct shop *s, json_t *interests, json_t *channels, long *members,
-    long *damaged, char **cause)
+admin_count_prefs(struct shop *s, struct admin_counts *c, char **cause)
 {
 	const struct catalog	*cat = s->catalog;
 	struct customer_profile	*p;
 	sqlite3_stmt		*stmt;
-	long			*ni = util_xcalloc(cat->ninterests, sizeof *ni);
-	long			*nc = util_xcalloc(cat->nchannels, sizeof *nc);
 	char			 uid[CUSTOMER_UID_LEN + 1];
 	size_t			 i;
-	int			 rc, result = -1;
+	int			 rc;
 
-	*members = *damaged = 0;
 	if (sqlite3_prepare_v2(store_db(s->store),
-	    "SELECT uid FROM customers WHERE erased IS NULL", -1, &stmt, NULL) != SQLITE_OK) {
-		store_fail(s->store, cause, "cannot read the members");
-		goto out;
-	}
+	    "SELECT uid FROM customers WHERE erased IS NULL", -1, &stmt, NULL) != SQLITE_OK)
+		return store_fail(s->store, cause, "cannot read the members");
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		snprintf(uid, sizeof uid, "%s", sqlite3_column_text(stmt, 0));
-		(*members)++;
+		c->members++;
 		if (customer_load(s, uid, &p, NULL) != CUSTOMER_OK) {
-			(*damaged)++;
+			c->damaged++;
 			continue;
 		}
 		for (i = 0; i < cat->ninterests; i++)
-			ni[i] += p->interests[i];
+			c->interests[i] += p->interests[i];
 		for (i = 0; i < cat->nchannels; i++)
-			nc[i] += p->channels[i] != CUSTOMER_NO_CHANNEL;
+			c->channels[i] += p->channels[i] != CUSTOMER_NO_CHANNEL;
 		customer_profile_free(p);
 	}
 	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE) {
-		store_fail(s->store, cause, "cannot read the members");
-		goto out;
-	}
-	for (i = 0; i < cat->ninterests; i++)
-		json_object_set_new(interests, cat->interests[i].id, admin_figure(ni[i]));
-	for (i = 0; i < cat->nchannels; i++)
-		json_object_set_new(channels, cat->channels[i].id, admin_figure(nc[i]));
-	result = 0;
-out:
-	free(ni);
-	free(nc);
-	return result;
+	if (rc != SQLITE_DONE)
+		return store_fail(s->store, cause, "cannot read the members");
+	return 0;
+}
+
+int
+admin_count(struct shop *s, time_t now, struct admin_counts *c, char **cause)
+{
+	const struct catalog	*cat = s->catalog;
+
+	memset(c, 0, sizeof *c);
+	if (cat->ninterests > CUSTOMER_MAX_INTERESTS || cat->nchannels > CUSTOMER_MAX_CHANNELS ||
+	    cat->npurposes > CONSENT_MAX_PURPOSES)
+		return util_fail(cause, "the catalogue is larger than prefkiosk supports");
+	if (admin_count_prefs(s, c, cause) != 0 || admin_count_consents(s, now, c, cause) != 0)
+		return -1;
+	return 0;
 }
 
 json_t *
 admin_stats(struct shop *s, time_t now, char **cause)
 {
-	json_t	*o = json_object(), *purposes = json_object();
-	json_t	*interests = json_object(), *channels = json_object();
-	long	 members, damaged;
+	const struct catalog	*cat = s->catalog;
+	struct admin_counts	*c = util_xcalloc(1, sizeof *c);
+	json_t			*o = NULL, *purposes, *interests, *channels, *po;
+	double			 rate;
+	size_t			 i;
 
+	if (admin_count(s, now, c, cause) != 0)
+		goto out;
+	purposes = json_object();
+	interests = json_object();
+	channels = json_object();
+	for (i = 0; i < cat->npurposes; i++) {
+		po = json_object();
+		json_object_set_new(po, "given", admin_figure_json(c->consents[i][CONSENT_GIVEN]));
+		json_object_set_new(po, "refused",
+		    admin_figure_json(c->consents[i][CONSENT_REFUSED]));
+		json_object_set_new(po, "withdrawn",
+		    admin_figure_json(c->consents[i][CONSENT_WITHDRAWN]));
+		json_object_set_new(po, "expired",
+		    admin_figure_json(c->consents[i][CONSENT_EXPIRED]));
+		json_object_set_new(po, "to_renew",
+		    admin_figure_json(c->consents[i][ADMIN_TO_RENEW]));
+		rate = admin_opt_in_rate(c, (int)i);
+		json_object_set_new(po, "opt_in_rate", rate < 0 ? json_null() : json_real(rate));
+		json_object_set_new(purposes, cat->purposes[i].id, po);
+	}
+	for (i = 0; i < cat->ninterests; i++)
+		json_object_set_new(interests, cat->interests[i].id,
+		    admin_figure_json(c->interests[i]));
+	for (i = 0; i < cat->nchannels; i++)
+		json_object_set_new(channels, cat->channels[i].id, admin_figure_json(c->channels[i]));
+	o = json_object();
 	json_object_set_new(o, "purposes", purposes);
 	json_object_set_new(o, "interests", interests);
 	json_object_set_new(o, "channels", channels);
-	if (admin_stats_prefs(s, interests, channels, &members, &damaged, cause) != 0 ||
-	    admin_stats_consents(s, purposes, members, now, cause) != 0) {
-		json_decref(o);
-		return NULL;
-	}
-	json_object_set_new(o, "members", admin_figure(members));
-	json_object_set_new(o, "unreadable_members", json_integer(damaged));
+	json_object_set_new(o, "members", admin_figure_json(c->members));
+	json_object_set_new(o, "unreadable_members", json_integer(c->damaged));
 	json_object_set_new(o, "suppressed_below", json_integer(ADMIN_MIN_FIGURE));
+out:
+	free(c);
 	return o;
 }
 

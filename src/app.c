@@ -3,7 +3,8 @@
  *
  * Each effect calls the same functions the command line uses (customer_enroll, customer_consent,
  * customer_erase, slip_build ...) and reports back to the journey with journey_done: ok, or a
- * message id for the screen.  Reasons from the modules are English sentences with details for
+ * message id for the screen.  The admin dashboard's figures are kept here, pointed to by the
+ * journey, and freed when the session ends.  Reasons from the modules are English sentences with details for
  * logs; the customer sees a short translated message instead, and personal data never appears
  * in either.
  */
@@ -15,6 +16,7 @@
 #include "admin.h"
 #include "app.h"
 #include "audit.h"
+#include "export.h"
 #include "i18n.h"
 #include "slip.h"
 #include "staff.h"
@@ -26,6 +28,7 @@ struct app {
 	char		 desk_staff[33];	/* the desk's one member of staff (--staff), or "" */
 	char		 till[48];		/* where the desk redeems: "desk <terminal>" */
 	char		*art;		/* <assets>/art/attract.txt, when there is one */
+	struct dashboard *dashboard;	/* the admin's figures, while the session shows them */
 };
 
 #define APP_ART_MAX	4096
@@ -92,6 +95,7 @@ app_free(struct app *a)
 		return;
 	journey_free(a->journey);
 	free(a->art);
+	free(a->dashboard);
 	free(a);
 }
 
@@ -493,7 +497,7 @@ app_staff_list(struct app *a, char **cause)
 static const char app_denied[] = N_("Only an admin can do this");
 static const char app_failed[] = N_("Sorry, something went wrong. Please try again.");
 
-/* What an admin step shows: the purge's preview, the staff accounts. */
+/* What an admin step shows: the purge's preview, the staff accounts, the dashboard. */
 static unsigned
 app_admin_load(struct app *a, time_t now, char **cause)
 {
@@ -514,6 +518,27 @@ app_admin_load(struct app *a, time_t now, char **cause)
 			return journey_done(j, JOURNEY_ADMIN_LOAD, false, app_denied);
 		if (app_staff_list(a, cause) != 0)
 			return journey_done(j, JOURNEY_ADMIN_LOAD, false, app_failed);
+		break;
+	case JOURNEY_ADMIN_EXPORT:
+		if (!app_admin_allowed(a, now, "export_preview", cause))
+			return journey_done(j, JOURNEY_ADMIN_LOAD, false, app_denied);
+		if ((j->figures.members = customer_count(a->shop, cause)) < 0)
+			return journey_done(j, JOURNEY_ADMIN_LOAD, false, app_failed);
+		break;
+	case JOURNEY_ADMIN_DASHBOARD:
+		free(a->dashboard);
+		a->dashboard = j->dashboard = NULL;
+		if (!app_admin_allowed(a, now, "dashboard", cause))
+			return journey_done(j, JOURNEY_ADMIN_LOAD, false, app_denied);
+		a->dashboard = util_xmalloc(sizeof *a->dashboard);
+		if (dashboard_load(a->shop, now, a->dashboard, cause) != 0 ||
+		    audit_record(a->shop, now, j->staff, "dashboard", "kiosk", cause) != 0) {
+			free(a->dashboard);
+			a->dashboard = NULL;
+			return journey_done(j, JOURNEY_ADMIN_LOAD, false,
+			    N_("Sorry, the figures could not be read. Please try again."));
+		}
+		j->dashboard = a->dashboard;
 		break;
 	default:
 		break;
@@ -604,6 +629,37 @@ app_admin_staff_remove(struct app *a, time_t now, char **cause)
 	    N_("Account removed"));
 }
 
+/* Every member, sealed to the master data system's key, into its folder (config [export]). */
+static unsigned
+app_admin_export(struct app *a, time_t now, char **cause)
+{
+	struct journey		*j = a->journey;
+	const struct config	*c = a->shop->config;
+	struct journey_admin	*f = &j->figures;
+	const char		*base;
+	long			 n;
+
+	if (!app_admin_allowed(a, now, "export_all", cause))
+		return journey_done(j, JOURNEY_ADMIN_ACT, false, app_denied);
+	if (c->export_recipient == NULL)
+		return journey_done(j, JOURNEY_ADMIN_ACT, false,
+		    N_("No export recipient is configured ([export] in prefkiosk.ini)"));
+	n = export_to_file(a->shop, (enum export_format)export_format_parse(c->export_format),
+	    c->export_dir, c->export_pk, now, f->path, sizeof f->path, &f->damaged, cause);
+	if (n < 0) {
+		f->path[0] = '\0';
+		return journey_done(j, JOURNEY_ADMIN_ACT, false,
+		    N_("The export could not be written: check that its folder is there (is the "
+		    "share mounted?) and has room"));
+	}
+	f->exported = n;
+	base = strrchr(f->path, '/') != NULL ? strrchr(f->path, '/') + 1 : f->path;
+	if (audit_record(a->shop, now, j->staff, "export_sealed", base, cause) != 0)
+		return journey_done(j, JOURNEY_ADMIN_ACT, true,
+		    N_("Exported, but its audit record could not be written"));
+	return journey_done(j, JOURNEY_ADMIN_ACT, true, N_("Exported"));
+}
+
 /* What an admin step confirms. */
 static unsigned
 app_admin_act(struct app *a, time_t now, char **cause)
@@ -611,6 +667,8 @@ app_admin_act(struct app *a, time_t now, char **cause)
 	switch (a->journey->step) {
 	case JOURNEY_ADMIN_PURGE:
 		return app_admin_purge(a, now, cause);
+	case JOURNEY_ADMIN_EXPORT:
+		return app_admin_export(a, now, cause);
 	case JOURNEY_ADMIN_STAFF_ADD:
 		return app_admin_staff_add(a, now, cause);
 	case JOURNEY_ADMIN_STAFF_REMOVE:
@@ -667,7 +725,11 @@ app_handle(struct app *a, const struct journey_event *ev)
 			out |= app_effects[i].perform(a, ev->now, &cause);
 			app_forget(&cause);
 		}
-	if ((effects & JOURNEY_QUIT) &&
+	/* Leaving the kiosk is an admin action too: asked of the store, and recorded. */
+	if ((effects & JOURNEY_QUIT) && !app_admin_allowed(a, ev->now, "leave_kiosk", &cause)) {
+		out &= ~(unsigned)JOURNEY_QUIT;
+		out |= journey_done(j, JOURNEY_ADMIN_ACT, false, app_denied);
+	} else if ((effects & JOURNEY_QUIT) &&
 	    audit_record(a->shop, ev->now, j->staff, "leave_kiosk", "kiosk", &cause) != 0)
 		out &= ~(unsigned)JOURNEY_QUIT;		/* unrecorded, so not done */
 	app_forget(&cause);
@@ -680,6 +742,8 @@ app_handle(struct app *a, const struct journey_event *ev)
 	if (effects & JOURNEY_WIPE) {
 		j->staff_mode = false;
 		j->admin = false;
+		free(a->dashboard);
+		a->dashboard = j->dashboard = NULL;
 		sodium_memzero(j->staff, sizeof j->staff);
 		if (j->desk) {
 			/* The desk signs its member of staff out. */

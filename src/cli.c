@@ -25,6 +25,7 @@
 #include "export.h"
 #include "qr.h"
 #include "reward.h"
+#include "sealfile.h"
 #include "slip.h"
 #include "staff.h"
 #include "util.h"
@@ -488,9 +489,11 @@ cli_consent(struct cli *c, int argc, char **argv)
 struct cli_export {
 	bool		 all;
 	int		 format;
+	const char	*seal_to;	/* a public key file */
+	const char	*out;		/* the sealed file */
 };
 
-/* Collect --all/--format. */
+/* Collect --all/--format/--seal-to/--out. */
 static int
 cli_export_opt(struct cli *c, int ch, char *value, void *arg)
 {
@@ -500,10 +503,62 @@ cli_export_opt(struct cli *c, int ch, char *value, void *arg)
 		ce->all = true;
 	else if (ch == 'f' && (ce->format = export_format_parse(value)) < 0)
 		return cli_error(c, CLI_EXIT_USAGE, "--format: json, jsonl or csv");
+	else if (ch == 's')
+		ce->seal_to = value;
+	else if (ch == 'o')
+		ce->out = value;
 	return CLI_EXIT_OK;
 }
 
-/* `export --customer UID | --all [--format json|jsonl|csv]` */
+/* The end of an export that left out members whose data does not open. */
+static int
+cli_export_damaged(struct cli *c, long damaged)
+{
+	if (damaged > 0)
+		return cli_error(c, CLI_EXIT_RUNTIME, "%ld member(s) could not be read and were "
+		    "left out; run prefkiosk verify", damaged);
+	return CLI_EXIT_OK;
+}
+
+/* `export --all --seal-to PUBKEYFILE --out FILE [--format jsonl|csv]`: members are written to
+ * a file only sealed to the master data system's key. */
+static int
+cli_export_sealed(struct cli *c, const struct cli_export *ce)
+{
+	unsigned char	 pk[SEALFILE_KEY_BYTES];
+	const char	*name;
+	char		*cause = NULL;
+	long		 n, damaged;
+	int		 rc;
+
+	if (ce->seal_to == NULL)
+		return cli_error(c, CLI_EXIT_USAGE, "refusing to write members to %s in plaintext: "
+		    "add --seal-to PUBKEYFILE, the master data system's key (see export-keys)",
+		    ce->out);
+	if (ce->out == NULL)
+		return cli_error(c, CLI_EXIT_USAGE, "--seal-to needs --out FILE: a sealed export "
+		    "is a file");
+	if (!ce->all)
+		return cli_error(c, CLI_EXIT_USAGE, "--seal-to and --out go with --all");
+	if (ce->format == EXPORT_JSON)
+		return cli_error(c, CLI_EXIT_USAGE, "--all is exported as jsonl or csv");
+	if (sealfile_public_load(ce->seal_to, pk, &cause) != 0)
+		return cli_cause(c, CLI_EXIT_RUNTIME, cause);
+	/* The audit names the file, not where it went. */
+	name = strrchr(ce->out, '/');
+	name = name != NULL ? name + 1 : ce->out;
+	if ((rc = cli_audit(c, NULL, "export_sealed", name)) != CLI_EXIT_OK)
+		return rc;
+	n = export_sealed(c->shop, ce->format < 0 ? EXPORT_JSONL : (enum export_format)ce->format,
+	    ce->out, pk, c->now, &damaged, &cause);
+	if (n < 0)
+		return cli_cause(c, CLI_EXIT_RUNTIME, cause);
+	rc = cli_json(c, json_pack("{s:s, s:I, s:I}", "file", ce->out, "members", (json_int_t)n,
+	    "damaged", (json_int_t)damaged), JSON_COMPACT);
+	return rc != CLI_EXIT_OK ? rc : cli_export_damaged(c, damaged);
+}
+
+/* `export --customer UID | --all [--format json|jsonl|csv] [--seal-to PUBKEYFILE --out FILE]` */
 static int
 cli_export(struct cli *c, int argc, char **argv)
 {
@@ -511,10 +566,13 @@ cli_export(struct cli *c, int argc, char **argv)
 		{ "customer", required_argument, NULL, 'u' },
 		{ "all", no_argument, NULL, 'A' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "seal-to", required_argument, NULL, 's' },
+		{ "out", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 }
 	};
-	static const char usage[] = "export --customer UID | --all [--format json|jsonl|csv]";
-	struct cli_export	 ce = { false, -1 };
+	static const char usage[] = "export --customer UID | --all [--format json|jsonl|csv] "
+	    "[--seal-to PUBKEYFILE --out FILE]";
+	struct cli_export	 ce = { false, -1, NULL, NULL };
 	const char		*who = NULL;
 	char			*cause = NULL;
 	json_t			*m;
@@ -531,6 +589,8 @@ cli_export(struct cli *c, int argc, char **argv)
 	}
 	if (optind != argc || (who == NULL) == !ce.all)
 		return cli_error(c, CLI_EXIT_USAGE, "usage: prefkiosk %s", usage);
+	if (ce.seal_to != NULL || ce.out != NULL)
+		return cli_export_sealed(c, &ce);
 	if (!ce.all) {
 		if (ce.format >= 0 && ce.format != EXPORT_JSON)
 			return cli_error(c, CLI_EXIT_USAGE, "one member is exported as json");
@@ -555,10 +615,76 @@ cli_export(struct cli *c, int argc, char **argv)
 	if (fflush(c->out) != 0)
 		return cli_error(c, CLI_EXIT_RUNTIME, "cannot write the export: %s",
 		    strerror(errno));
-	if (damaged > 0)
-		return cli_error(c, CLI_EXIT_RUNTIME, "%ld member(s) could not be read and were "
-		    "left out; run prefkiosk verify", damaged);
-	return CLI_EXIT_OK;
+	return cli_export_damaged(c, damaged);
+}
+
+/* `unseal --secret-key FILE [IN]`: a sealed export's plaintext on out.  Needs no store. */
+static int
+cli_unseal(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "secret-key", required_argument, NULL, 'k' },
+		{ NULL, 0, NULL, 0 }
+	};
+	static const char	 usage[] = "unseal --secret-key FILE [IN]";
+	unsigned char		 pk[SEALFILE_KEY_BYTES], *sk;
+	const char		*keyfile = NULL, *name = "standard input";
+	char			*cause = NULL;
+	FILE			*in = c->in;
+	int			 ch, rc;
+
+	while ((ch = cli_getopt(c, argc, argv, "", opts, usage)) != -1) {
+		if (ch == -2)
+			return CLI_EXIT_USAGE;
+		keyfile = optarg;
+	}
+	if (keyfile == NULL || argc - optind > 1)
+		return cli_error(c, CLI_EXIT_USAGE, "usage: prefkiosk %s", usage);
+	if (optind < argc && (in = fopen(name = argv[optind], "rb")) == NULL)
+		return cli_error(c, CLI_EXIT_RUNTIME, "%s: %s", name, strerror(errno));
+	sk = util_secret_alloc(SEALFILE_KEY_BYTES);
+	if (sealfile_secret_load(keyfile, pk, sk, &cause) != 0)
+		rc = cli_cause(c, CLI_EXIT_RUNTIME, cause);
+	else {
+		switch (sealfile_unseal(c->out, in, pk, sk, &cause)) {
+		case SEALFILE_OK:
+			rc = CLI_EXIT_OK;
+			break;
+		case SEALFILE_REFUSED:
+			rc = cli_error(c, CLI_EXIT_INVALID, "%s: %s", name, cause);
+			break;
+		default:
+			rc = cli_error(c, CLI_EXIT_RUNTIME, "%s: %s", name, cause);
+		}
+		free(cause);
+	}
+	util_secret_free(sk);
+	if (in != c->in)
+		fclose(in);
+	return rc;
+}
+
+/* `export-keys PREFIX`: a key pair for sealed exports, PREFIX.pub and PREFIX.key (mode 0600).
+ * Needs no store: it is made for, and kept by, the master data system. */
+static int
+cli_export_keys(struct cli *c, int argc, char **argv)
+{
+	char	*pub, *key, *cause = NULL;
+	int	 rc;
+
+	if (argc != 2 || argv[1][0] == '\0' || argv[1][0] == '-')
+		return cli_error(c, CLI_EXIT_USAGE, "usage: prefkiosk export-keys PREFIX (writes "
+		    "PREFIX.pub and PREFIX.key)");
+	pub = util_xprintf("%s.pub", argv[1]);
+	key = util_xprintf("%s.key", argv[1]);
+	if (sealfile_keys_create(pub, key, &cause) != 0)
+		rc = cli_cause(c, CLI_EXIT_RUNTIME, cause);
+	else
+		rc = cli_json(c, json_pack("{s:s, s:s}", "public", pub, "secret", key),
+		    JSON_COMPACT);
+	free(pub);
+	free(key);
+	return rc;
 }
 
 /* `erase --customer UID` */
@@ -1283,8 +1409,10 @@ static const struct cli_command cli_commands[] = {
 	{ "lookup", "lookup --card N | --phone P | --email E", CLI_NEEDS_SHOP, cli_lookup },
 	{ "consent", "consent --customer UID --grant P | --withdraw P | --withdraw-all",
 	    CLI_NEEDS_SHOP, cli_consent },
-	{ "export", "export --customer UID | --all [--format json|jsonl|csv]", CLI_NEEDS_SHOP,
-	    cli_export },
+	{ "export", "export --customer UID | --all [--format json|jsonl|csv] [--seal-to PUBKEYFILE "
+	    "--out FILE]", CLI_NEEDS_SHOP, cli_export },
+	{ "unseal", "unseal --secret-key FILE [IN]", CLI_NEEDS_NOTHING, cli_unseal },
+	{ "export-keys", "export-keys PREFIX", CLI_NEEDS_NOTHING, cli_export_keys },
 	{ "erase", "erase --customer UID", CLI_NEEDS_SHOP, cli_erase },
 	{ "update", "update --customer UID < update.json", CLI_NEEDS_SHOP, cli_update },
 	{ "check", "check CODE", CLI_NEEDS_SHOP, cli_code },

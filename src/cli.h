@@ -15,7 +15,7 @@ enum cli_exit {
 	CLI_EXIT_OK = 0,
 	CLI_EXIT_RUNTIME = 1,	/* store, key, I/O */
 	CLI_EXIT_USAGE = 2,	/* usage or bad input */
-	CLI_EXIT_INVALID = 3,	/* invalid or forged code, or wrong PIN */
+	CLI_EXIT_INVALID = 3,	/* invalid or forged code, wrong PIN, a sealed file refused */
 	CLI_EXIT_REDEEMED = 4,
 	CLI_EXIT_EXPIRED = 5,	/* expired or revoked */
 	CLI_EXIT_NOT_FOUND = 6,	/* unknown or erased customer */

@@ -6,6 +6,8 @@
  * and its range.  Defaults go through the same setter as the file's values, so a default can
  * never be something the file would be refused for.  A key given twice, an unknown section or
  * key, and a value of the wrong type or out of range are refused with "<file>:<line>: ...".
+ * One option is read beyond its text: [export] recipient names a public key file, loaded when
+ * its line is, so a key that does not load is refused with that line like any bad value.
  *
  * config_ini_parse is the one way this program reads an INI file (the catalogue uses it too).
  * It feeds inih through a reader that counts lines, so every key reaches the caller with its
@@ -35,7 +37,9 @@ enum config_type {
 	CONFIG_DIGITS,		/* char *, min..max decimal digits */
 	CONFIG_INT,		/* int, min..max */
 	CONFIG_LANGUAGES,	/* languages[] and nlanguages: min..max ISO 639-1 codes */
-	CONFIG_PATH,		/* char *, resolved against the config directory */
+	CONFIG_PATH,		/* char *, resolved against the config directory; with min 0,
+				 * an empty value is NULL */
+	CONFIG_RECIPIENT,	/* a CONFIG_PATH to a public key file, read into export_pk */
 };
 
 /* One setting. */
@@ -90,6 +94,11 @@ static const struct config_option config_options[] = {
 	    NULL },
 	{ "security", "staff_lockout_minutes", CONFIG_INT, CONFIG_AT(staff_lockout_minutes), "15",
 	    1, 10080, NULL },
+
+	{ "export", "directory", CONFIG_PATH, CONFIG_AT(export_dir), "", 0, 0, NULL },
+	{ "export", "recipient", CONFIG_RECIPIENT, CONFIG_AT(export_recipient), "", 0, 0, NULL },
+	{ "export", "format", CONFIG_CHOICE, CONFIG_AT(export_format), "jsonl", 0, 0,
+	    "jsonl csv" },
 
 	{ "paths", "assets", CONFIG_PATH, CONFIG_AT(assets_dir), "../assets", 1, 0, NULL },
 };
@@ -201,6 +210,20 @@ config_set_languages(struct config *c, const struct config_option *o, const char
 	return NULL;
 }
 
+/* Read the export recipient's public key; NULL, or why not and what to do (caller frees). */
+static char *
+config_set_recipient(struct config *c, const char *path)
+{
+	char	*cause = NULL, *why;
+
+	if (sealfile_public_load(path, c->export_pk, &cause) == 0)
+		return NULL;
+	why = util_xprintf("%s (give the .pub file of a pair made by prefkiosk export-keys)",
+	    cause);
+	free(cause);
+	return why;
+}
+
 /* Set one option from its text; NULL, or why the text is refused (caller frees). */
 static char *
 config_set(struct config *c, const struct config_option *o, const char *value)
@@ -230,10 +253,16 @@ config_set(struct config *c, const struct config_option *o, const char *value)
 	case CONFIG_LANGUAGES:
 		return config_set_languages(c, o, value);
 	case CONFIG_PATH:
+	case CONFIG_RECIPIENT:
 		if (len < (size_t)o->min)
 			return util_xprintf("give a directory");
 		free(*str);
+		*str = NULL;
+		if (len == 0)
+			return NULL;
 		*str = value[0] == '/' ? util_xstrdup(value) : util_xprintf("%s/%s", c->dir, value);
+		if (o->type == CONFIG_RECIPIENT)
+			return config_set_recipient(c, *str);
 		return NULL;
 	}
 	free(*str);
@@ -341,6 +370,13 @@ config_load(const char *dir, char **cause)
 	if (strcmp(c->printer_transport, "none") != 0 && *c->printer_target == '\0') {
 		util_fail(cause, "%s: [printer] target is needed with transport = %s (a device, a "
 		    "file or a command)", path, c->printer_transport);
+		goto out;
+	}
+	if ((c->export_dir == NULL) != (c->export_recipient == NULL)) {
+		util_fail(cause, "%s: [export] %s", path, c->export_dir == NULL ?
+		    "directory is needed with recipient (the folder the kiosk exports to)" :
+		    "recipient is needed with directory: exports are sealed to the master data "
+		    "system's public key (make a pair with prefkiosk export-keys)");
 		goto out;
 	}
 	rc = 0;

@@ -11,6 +11,8 @@
 
 #include <stdbool.h>
 
+#include "sealfile.h"
+
 #define CONFIG_MAX_LANGS	8
 
 struct config {
@@ -54,6 +56,12 @@ struct config {
 	/* [security] */
 	int	 staff_max_failures;	/* wrong PINs before lock-out */
 	int	 staff_lockout_minutes;
+
+	/* [export]: both or neither; without them the kiosk cannot export */
+	char	*export_dir;		/* where the kiosk's sealed exports go, or NULL */
+	char	*export_recipient;	/* the master data system's public key file, or NULL */
+	unsigned char export_pk[SEALFILE_KEY_BYTES];	/* read from it at load */
+	char	*export_format;		/* "jsonl" or "csv" */
 };
 
 /* Read <dir>/prefkiosk.ini.  Returns NULL and sets *cause (caller frees) on any error. */

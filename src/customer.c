@@ -669,6 +669,21 @@ customer_seek(struct shop *s, enum contact_field f, const char *value, char *uid
 	return store_fail(s->store, cause, "cannot look the member up");
 }
 
+long
+customer_count(struct shop *s, char **cause)
+{
+	sqlite3_stmt	*stmt = store_prepare(s->store,
+	    "SELECT count(*) FROM customers WHERE erased IS NULL");
+	long		 n = -1;
+
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		n = (long)sqlite3_column_int64(stmt, 0);
+	else
+		store_fail(s->store, cause, "cannot count the members");
+	sqlite3_reset(stmt);
+	return n;
+}
+
 int
 customer_find(struct shop *s, enum contact_field f, const char *value, char *uid, char **cause)
 {

@@ -105,6 +105,9 @@ int	customer_enroll_locked(struct shop *, struct consent_chain *,
 int	customer_update(struct shop *, const char *uid, struct customer_enrolment *e, time_t now,
 	    char **cause);
 
+/* How many members the store holds now (not erased), or -1 and *cause. */
+long	customer_count(struct shop *, char **cause);
+
 /* The uid of the member with this card, phone or e-mail (typed in any form). */
 int	customer_find(struct shop *, enum contact_field, const char *value, char *uid,
 	    char **cause);

@@ -4,8 +4,12 @@
  * Each member goes through customer_export, the same function the right of access uses, so a
  * bulk export can never say more or less than a member's own export.  CSV is written by hand
  * (RFC 4180: fields with a comma, quote or line break are quoted, quotes doubled); JSON by
- * jansson.
+ * jansson.  A file of members is always sealed (sealfile.c): the stream export_all writes to is
+ * the sealed file's, so the plaintext never reaches the disk.
  */
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -157,4 +161,48 @@ export_all(struct shop *s, enum export_format format, FILE *out, time_t now, lon
 	if (ferror(out))
 		return util_fail(cause, "cannot write the export");
 	return n;
+}
+
+long
+export_sealed(struct shop *s, enum export_format format, const char *path,
+    const unsigned char pk[SEALFILE_KEY_BYTES], time_t now, long *damaged, char **cause)
+{
+	struct sealfile	*sf;
+	long		 n;
+
+	*damaged = 0;
+	if (format == EXPORT_JSON)
+		return util_fail(cause, "a file of every member is jsonl or csv");
+	if ((sf = sealfile_create(path, pk, cause)) == NULL)
+		return -1;
+	n = export_all(s, format, sealfile_stream(sf), now, damaged, cause);
+	if (n >= 0 && sealfile_commit(sf, cause) != 0)
+		n = -1;
+	sealfile_free(sf);
+	return n;
+}
+
+long
+export_to_file(struct shop *s, enum export_format format, const char *dir,
+    const unsigned char pk[SEALFILE_KEY_BYTES], time_t now, char *path_out, size_t path_len,
+    long *damaged, char **cause)
+{
+	struct stat	sb;
+	struct tm	tm;
+	char		when[17];
+	int		len;
+
+	*damaged = 0;
+	if (stat(dir, &sb) != 0)
+		return util_fail(cause, "%s: %s; is the share mounted, or the stick plugged in?",
+		    dir, strerror(errno));
+	if (!S_ISDIR(sb.st_mode))
+		return util_fail(cause, "%s: not a folder", dir);
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof when, "%Y%m%dT%H%M%SZ", &tm);
+	len = snprintf(path_out, path_len, "%s/prefkiosk-export-%d-%s.%s.sealed", dir,
+	    s->config->terminal_id, when, format == EXPORT_CSV ? "csv" : "jsonl");
+	if (len < 0 || (size_t)len >= path_len)
+		return util_fail(cause, "%s: the folder's name is too long", dir);
+	return export_sealed(s, format, path_out, pk, now, damaged, cause);
 }

@@ -49,6 +49,7 @@ static const char *const journey_step_names[] = {
 	[JOURNEY_DESK_MEMBER] = "desk_member",	[JOURNEY_ADMIN_PURGE] = "admin_purge",
 	[JOURNEY_ADMIN_STAFF] = "admin_staff",	[JOURNEY_ADMIN_STAFF_ADD] = "admin_staff_add",
 	[JOURNEY_ADMIN_STAFF_REMOVE] = "admin_staff_remove",
+	[JOURNEY_ADMIN_DASHBOARD] = "admin_dashboard",	[JOURNEY_ADMIN_EXPORT] = "admin_export",
 };
 
 const char *
@@ -736,7 +737,8 @@ journey_opens_staff(const struct journey *j, const struct journey_event *ev)
 static bool
 journey_opens_admin(const struct journey *j, const struct journey_event *ev)
 {
-	return j->admin && (ev->arg == JOURNEY_ADMIN_PURGE || ev->arg == JOURNEY_ADMIN_STAFF);
+	return j->admin && (ev->arg == JOURNEY_ADMIN_DASHBOARD || ev->arg == JOURNEY_ADMIN_PURGE ||
+	    ev->arg == JOURNEY_ADMIN_EXPORT || ev->arg == JOURNEY_ADMIN_STAFF);
 }
 
 static void
@@ -1006,8 +1008,11 @@ static const struct journey_transition journey_table[] = {
 	    R | JOURNEY_ADMIN_LOAD },
 	{ JOURNEY_STAFF_MENU, JOURNEY_EV_BACK, NULL, NULL, JOURNEY_ATTRACT, R | JOURNEY_WIPE },
 
-	/* Admin: retention with its preview; the staff accounts. */
+	/* Admin: the dashboard; retention with its preview; export; the staff accounts. */
+	{ JOURNEY_ADMIN_DASHBOARD, JOURNEY_EV_BACK, NULL, journey_staff_menu, JOURNEY_STAY, R },
 	{ JOURNEY_ADMIN_PURGE, JOURNEY_EV_YES, NULL, NULL, JOURNEY_STAY, R | JOURNEY_ADMIN_ACT },
+	{ JOURNEY_ADMIN_EXPORT, JOURNEY_EV_YES, NULL, NULL, JOURNEY_STAY, R | JOURNEY_ADMIN_ACT },
+	{ JOURNEY_ADMIN_EXPORT, JOURNEY_EV_BACK, NULL, journey_staff_menu, JOURNEY_STAY, R },
 	{ JOURNEY_ADMIN_PURGE, JOURNEY_EV_BACK, NULL, journey_staff_menu, JOURNEY_STAY, R },
 	{ JOURNEY_ADMIN_STAFF, JOURNEY_EV_CHOOSE, journey_valid_account, journey_choose_account,
 	    JOURNEY_STAY, R },

@@ -19,6 +19,7 @@
 
 #include "code.h"
 #include "customer.h"
+#include "dashboard.h"
 #include "shop.h"
 #include "staff.h"
 
@@ -57,6 +58,8 @@ enum journey_step {
 	JOURNEY_ADMIN_STAFF,	/* admin: the staff accounts */
 	JOURNEY_ADMIN_STAFF_ADD,
 	JOURNEY_ADMIN_STAFF_REMOVE,	/* confirm removing the chosen account */
+	JOURNEY_ADMIN_DASHBOARD,	/* an admin's figures as charts */
+	JOURNEY_ADMIN_EXPORT,	/* admin: every member, sealed, to the master data system's folder */
 	JOURNEY_NSTEPS
 };
 
@@ -147,6 +150,9 @@ struct journey_admin {
 	int			 nstaff;
 	int			 chosen;
 	enum staff_role		 role;
+	/* Export: members to go, then the file written, how many, how many did not open. */
+	long			 members, exported, damaged;
+	char			 path[256];
 };
 
 struct journey {
@@ -185,6 +191,7 @@ struct journey {
 	char				 staff[33];	/* their name, for the records */
 	bool				 admin;
 	struct journey_admin		 figures;	/* what an admin step shows */
+	struct dashboard		*dashboard;	/* the dashboard's figures (app.c's), or NULL */
 
 	/* Idle: the last event a person made, the warning, its extensions. */
 	time_t				 last_activity;

@@ -70,6 +70,14 @@ Test(admin, stats_count_opt_ins_and_suppress_figures_below_five)
 	json_decref(o);
 }
 
+Test(admin, a_figure_below_five_is_suppressed_and_five_is_shown)
+{
+	cr_assert_eq(admin_figure(0), ADMIN_SUPPRESSED, "0 is a figure below 5 too");
+	cr_assert_eq(admin_figure(ADMIN_MIN_FIGURE - 1), ADMIN_SUPPRESSED);
+	cr_assert_eq(admin_figure(ADMIN_MIN_FIGURE), ADMIN_MIN_FIGURE);
+	cr_assert_eq(admin_figure(1234), 1234);
+}
+
 Test(admin, stats_of_a_tiny_store_reveal_nothing)
 {
 	char	*cause = NULL;

@@ -1,15 +1,22 @@
 /*
  * test_app — the journey's effects on a real store, without a terminal: a sign-up saved with
  * its consents and reward, a scanned card signing in with the member's rewards, a wrong PIN,
- * withdraw all and delete me recorded, and the desk redeeming a code once and stamping a visit.
+ * withdraw all and delete me recorded, the desk redeeming a code once and stamping a visit, and
+ * the admin side: retention, staff accounts and the dashboard for an admin, nothing for staff,
+ * and a refusal (recorded) for an admin demoted since signing in.
  */
 #include <criterion/criterion.h>
+
+#include <sodium.h>
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
+#include "dashboard.h"
 #include "helpers.h"
+#include "sealfile.h"
+#include "util.h"
 #include "staff.h"
 
 static char		*dir;
@@ -233,6 +240,8 @@ Test(app, a_staff_pin_never_reaches_an_admin_action)
 	cr_assert_eq(send(JOURNEY_EV_OPEN, JOURNEY_ADMIN_PURGE, NULL), 0,
 	    "the journey does not open it");
 	cr_assert_eq(send(JOURNEY_EV_OPEN, JOURNEY_ADMIN_STAFF, NULL), 0);
+	cr_assert_eq(send(JOURNEY_EV_OPEN, JOURNEY_ADMIN_DASHBOARD, NULL), 0);
+	cr_assert_null(app_journey(a)->dashboard);
 	cr_assert_eq(send(JOURNEY_EV_YES, 0, NULL) & JOURNEY_QUIT, 0, "nor leave the kiosk");
 	cr_assert_eq(step(), JOURNEY_STAFF_MENU);
 	/* Staff may open the desk, though. */
@@ -261,6 +270,33 @@ Test(app, an_admin_demoted_since_signing_in_is_refused_and_it_is_recorded)
 	    " action = 'denied' AND target = 'purge_preview'"), 1);
 	cr_assert_eq(send(JOURNEY_EV_OPEN, JOURNEY_ADMIN_PURGE, NULL), 0,
 	    "and the menu no longer opens it");
+}
+
+Test(app, an_admin_removed_since_signing_in_cannot_leave_the_kiosk)
+{
+	char		*cause = NULL;
+	unsigned	 out;
+
+	add_staff("anna", STAFF_ROLE_ADMIN, "1357");
+	add_staff("ben", STAFF_ROLE_ADMIN, "2468");
+	a = app_new(s, now);
+	staff_gate("anna", "1357");
+	cr_assert_eq(staff_remove(s->store, "anna", &cause), STAFF_OK, "%s", cause);
+	out = send(JOURNEY_EV_YES, 0, NULL);
+	cr_assert_eq(out & JOURNEY_QUIT, 0u, "the kiosk stays");
+	cr_assert(out & JOURNEY_BELL);
+	cr_assert_eq(step(), JOURNEY_STAFF_MENU);
+	cr_assert_str_eq(app_journey(a)->message, "Only an admin can do this");
+	cr_assert_eq(query_long("SELECT count(*) FROM audit WHERE staff = 'anna' AND"
+	    " action = 'denied' AND target = 'leave_kiosk'"), 1);
+	cr_assert_eq(query_long("SELECT count(*) FROM audit WHERE action = 'leave_kiosk'"), 0);
+
+	/* ben, still an admin, may. */
+	send(JOURNEY_EV_BACK, 0, NULL);
+	staff_gate("ben", "2468");
+	cr_assert(send(JOURNEY_EV_YES, 0, NULL) & JOURNEY_QUIT);
+	cr_assert_eq(query_long("SELECT count(*) FROM audit WHERE staff = 'ben' AND"
+	    " action = 'leave_kiosk'"), 1);
 }
 
 Test(app, an_admin_adds_and_removes_staff_accounts_from_the_kiosk)
@@ -335,4 +371,110 @@ Test(app, staff_look_up_a_member_by_phone_and_stamp_a_visit_from_the_kiosk)
 	cr_assert_eq(query_long("SELECT count(*) FROM visits"), 1);
 	cr_assert_eq(query_long("SELECT count(*) FROM audit WHERE staff = 'carla' AND"
 	    " action = 'visit'"), 1);
+}
+
+/* Six members who give e-mail marketing. */
+static void
+six_members(void)
+{
+	char	json[256], uid[CUSTOMER_UID_LEN + 1];
+	int	i;
+
+	for (i = 0; i < 6; i++) {
+		snprintf(json, sizeof json, "{\"email\":\"m%d@example.org\",\"language\":\"en\","
+		    "\"channels\":[\"email\"],\"consents\":{\"email_marketing\":true}}", i);
+		helpers_enroll(s, json, now, uid);
+	}
+}
+
+Test(app, an_admin_gets_the_dashboard_with_its_figures_until_the_session_ends)
+{
+	const struct dashboard	*d;
+
+	six_members();
+	add_staff("anna", STAFF_ROLE_ADMIN, "9876");
+	a = app_new(s, now);
+	staff_gate("anna", "9876");
+	send(JOURNEY_EV_OPEN, JOURNEY_ADMIN_DASHBOARD, NULL);
+	cr_assert_eq(step(), JOURNEY_ADMIN_DASHBOARD, "step %s", journey_step_name(step()));
+	d = app_journey(a)->dashboard;
+	cr_assert_not_null(d);
+	cr_assert_eq(d->members, 6);
+	cr_assert_eq(d->opted_in[catalog_purpose_find(s->catalog, "email_marketing")], 6);
+	cr_assert_eq(d->signups[DASHBOARD_DAYS - 1], 6);
+	cr_assert_eq(query_long("SELECT count(*) FROM audit WHERE staff = 'anna'"
+	    " AND action = 'dashboard'"), 1);
+	send(JOURNEY_EV_BACK, 0, NULL);
+	cr_assert_eq(step(), JOURNEY_STAFF_MENU);
+	send(JOURNEY_EV_BACK, 0, NULL);
+	cr_assert_eq(step(), JOURNEY_ATTRACT);
+	cr_assert_null(app_journey(a)->dashboard, "the session is wiped, figures too");
+}
+
+Test(app, an_admin_made_staff_since_signing_in_gets_no_dashboard)
+{
+	char	*cause = NULL;
+
+	six_members();
+	add_staff("anna", STAFF_ROLE_ADMIN, "9876");
+	add_staff("ben", STAFF_ROLE_ADMIN, "1357");
+	a = app_new(s, now);
+	staff_gate("anna", "9876");
+	cr_assert(app_journey(a)->admin);
+	/* Another admin makes her staff, from the command line, while she is signed in. */
+	cr_assert_eq(staff_remove(s->store, "anna", &cause), STAFF_OK, "%s", cause);
+	add_staff("anna", STAFF_ROLE_STAFF, "9876");
+	cr_assert(send(JOURNEY_EV_OPEN, JOURNEY_ADMIN_DASHBOARD, NULL) & JOURNEY_BELL);
+	cr_assert_eq(step(), JOURNEY_STAFF_MENU, "step %s", journey_step_name(step()));
+	cr_assert_null(app_journey(a)->dashboard);
+	cr_assert_not(app_journey(a)->admin, "nor may she leave the kiosk now");
+	cr_assert_eq(send(JOURNEY_EV_YES, 0, NULL) & JOURNEY_QUIT, 0u);
+	cr_assert_eq(query_long("SELECT count(*) FROM audit WHERE staff = 'anna'"
+	    " AND action = 'denied' AND target = 'dashboard'"), 1);
+}
+
+Test(app, an_admin_exports_every_member_sealed_to_the_master_data_system)
+{
+	unsigned char	 pk[SEALFILE_KEY_BYTES], sk[SEALFILE_KEY_BYTES];
+	char		*pub = helpers_path(dir, "mds.pub"), *key = helpers_path(dir, "mds.key");
+	char		*cause = NULL, *plain = NULL;
+	size_t		 plen = 0, i;
+	FILE		*in, *out;
+	long		 lines = 0;
+
+	six_members();
+	cr_assert_eq(sealfile_keys_create(pub, key, &cause), 0, "%s", cause);
+	cr_assert_eq(sealfile_public_load(pub, s->config->export_pk, &cause), 0, "%s", cause);
+	free(s->config->export_dir);
+	s->config->export_dir = util_xstrdup(dir);
+	add_staff("anna", STAFF_ROLE_ADMIN, "9876");
+	a = app_new(s, now);
+	staff_gate("anna", "9876");
+	send(JOURNEY_EV_OPEN, JOURNEY_ADMIN_EXPORT, NULL);
+	cr_assert_eq(step(), JOURNEY_ADMIN_EXPORT);
+	cr_assert_eq(app_journey(a)->figures.members, 6, "the preview counts the members");
+	send(JOURNEY_EV_YES, 0, NULL);
+	cr_assert_str_eq(app_journey(a)->message, "Exported");
+	cr_assert_eq(app_journey(a)->figures.exported, 6);
+	cr_assert_eq(strncmp(app_journey(a)->figures.path, dir, strlen(dir)), 0, "%s",
+	    app_journey(a)->figures.path);
+	cr_assert_eq(query_long("SELECT count(*) FROM audit WHERE staff = 'anna' AND"
+	    " action = 'export_sealed'"), 1);
+
+	/* Only the master data system's secret key opens it: six members, one a line. */
+	cr_assert_eq(sealfile_secret_load(key, pk, sk, &cause), 0, "%s", cause);
+	cr_assert_not_null(in = fopen(app_journey(a)->figures.path, "rb"));
+	cr_assert_not_null(out = open_memstream(&plain, &plen));
+	cr_assert_eq(sealfile_unseal(out, in, pk, sk, &cause), SEALFILE_OK, "%s", cause);
+	fclose(in);
+	fclose(out);
+	for (i = 0; i < plen; i++)
+		lines += plain[i] == '\n';
+	cr_assert_eq(lines, 6);
+	cr_assert_eq(helpers_file_contains(app_journey(a)->figures.path, "m0@example.org", 14), 0,
+	    "no e-mail address in the file as it is on disk");
+	sodium_memzero(plain, plen);
+	free(plain);
+	free(pub);
+	free(key);
 }

@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "helpers.h"
+#include "sealfile.h"
 
 /* The keys that have no default: seven lines, so an appended line is line 8. */
 #define TEST_CONFIG_MINIMAL						\
@@ -370,4 +371,101 @@ Test(config, a_key_before_any_section_is_refused)
 {
 	test_config_refused("name = Test Shop\n[store]\n", 1,
 	    "'name' comes before any section; put it under its [section]");
+}
+
+Test(config, the_shipped_config_seals_exports_to_the_demo_recipient_in_var)
+{
+	unsigned char	 pk[SEALFILE_KEY_BYTES];
+	char		*cause = NULL;
+	struct config	*c = config_load(HELPERS_CONFIG_DIR, &cause);
+
+	cr_assert_not_null(c, "%s", cause);
+	cr_assert_str_eq(c->export_dir, HELPERS_CONFIG_DIR "/../var/exports");
+	cr_assert_str_eq(c->export_recipient, HELPERS_CONFIG_DIR "/../var/export-recipient.pub");
+	cr_assert_str_eq(c->export_format, "jsonl");
+	cr_assert_eq(sealfile_public_load("var/export-recipient.pub", pk, &cause), 0, "%s", cause);
+	cr_assert_eq(memcmp(c->export_pk, pk, sizeof pk), 0, "the key is read at load");
+	config_free(c);
+}
+
+Test(config, without_an_export_section_the_kiosk_has_no_export)
+{
+	struct config	*c;
+	char		*dir, *cause;
+
+	c = test_config_load(TEST_CONFIG_MINIMAL, &dir, &cause);
+	cr_assert_not_null(c, "%s", cause);
+	cr_assert_null(c->export_dir);
+	cr_assert_null(c->export_recipient);
+	cr_assert_str_eq(c->export_format, "jsonl");
+	config_free(c);
+	helpers_rmdir(dir);
+	free(dir);
+}
+
+/* A key pair in a new scratch directory: keys = <that dir>/mds (caller frees both). */
+static void
+test_config_pair(char **keys, char **keydir)
+{
+	char	*pub, *key, *cause = NULL;
+
+	*keydir = helpers_tmpdir();
+	*keys = helpers_path(*keydir, "mds");
+	pub = helpers_path(*keydir, "mds.pub");
+	key = helpers_path(*keydir, "mds.key");
+	cr_assert_eq(sealfile_keys_create(pub, key, &cause), 0, "%s", cause);
+	free(pub);
+	free(key);
+}
+
+Test(config, an_export_recipient_is_read_from_its_key_file)
+{
+	unsigned char	 pk[SEALFILE_KEY_BYTES];
+	struct config	*c;
+	char		*dir = helpers_tmpdir(), *cause = NULL, *text, *ini, *pub, *key, *exports;
+
+	pub = helpers_path(dir, "mds.pub");
+	key = helpers_path(dir, "mds.key");
+	cr_assert_eq(sealfile_keys_create(pub, key, &cause), 0, "%s", cause);
+	text = test_config_with("[export]\ndirectory = exports\nrecipient = mds.pub\n"
+	    "format = csv\n");
+	ini = helpers_path(dir, "prefkiosk.ini");
+	helpers_write(ini, text);
+	c = config_load(dir, &cause);
+	cr_assert_not_null(c, "%s", cause);
+	exports = helpers_path(dir, "exports");
+	cr_assert_str_eq(c->export_dir, exports, "relative to the config directory");
+	cr_assert_str_eq(c->export_recipient, pub);
+	cr_assert_str_eq(c->export_format, "csv");
+	cr_assert_eq(sealfile_public_load(pub, pk, &cause), 0, "%s", cause);
+	cr_assert_eq(memcmp(c->export_pk, pk, sizeof pk), 0);
+	config_free(c);
+	free(exports);
+	free(ini);
+	free(text);
+	free(key);
+	free(pub);
+	helpers_rmdir(dir);
+	free(dir);
+}
+
+Test(config, a_broken_export_recipient_is_refused_with_its_line)
+{
+	char	*keys, *keydir, more[512];
+
+	test_config_refused_with("[export]\ndirectory = /tmp\nrecipient = /nonexistent/mds.pub\n",
+	    3, "[export] recipient: /nonexistent/mds.pub: cannot read: No such file or directory "
+	    "(give the .pub file of a pair made by prefkiosk export-keys)");
+	test_config_pair(&keys, &keydir);
+	snprintf(more, sizeof more, "[export]\nrecipient = %s.key\ndirectory = /tmp\n", keys);
+	test_config_refused_with(more, 2, "mds.key: this is a secret key file: give the public key");
+	snprintf(more, sizeof more, "[export]\nrecipient = %s.pub\n", keys);
+	test_config_refused_with(more, 0, "[export] directory is needed with recipient");
+	test_config_refused_with("[export]\ndirectory = exports\n", 0,
+	    "[export] recipient is needed with directory");
+	test_config_refused_with("[export]\nformat = json\n", 2,
+	    "[export] format: 'json' is not one of: jsonl csv");
+	helpers_rmdir(keydir);
+	free(keydir);
+	free(keys);
 }

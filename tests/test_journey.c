@@ -420,6 +420,51 @@ Test(journey, the_staff_gate_lets_only_an_admin_leave)
 	cr_assert(send(JOURNEY_EV_YES, 0) & JOURNEY_QUIT);
 }
 
+Test(journey, only_an_admin_opens_the_admin_steps_and_back_returns_to_the_staff_menu)
+{
+	static const enum journey_step admin_steps[] = {
+		JOURNEY_ADMIN_DASHBOARD, JOURNEY_ADMIN_PURGE, JOURNEY_ADMIN_STAFF,
+	};
+	size_t	i;
+
+	send(JOURNEY_EV_STAFF, 0);
+	type("anna");
+	send(JOURNEY_EV_NEXT, 0);
+	type("9876");
+	cr_assert(send(JOURNEY_EV_NEXT, 0) & JOURNEY_STAFF_PIN);
+	j->staff_mode = j->admin = true;	/* what app.c sets from the store */
+	journey_done(j, JOURNEY_STAFF_PIN, true, NULL);
+	STEP(JOURNEY_STAFF_MENU);
+	for (i = 0; i < sizeof admin_steps / sizeof admin_steps[0]; i++) {
+		cr_assert(send(JOURNEY_EV_OPEN, (int)admin_steps[i]) & JOURNEY_ADMIN_LOAD);
+		STEP(admin_steps[i]);
+		journey_done(j, JOURNEY_ADMIN_LOAD, true, NULL);
+		STEP(admin_steps[i]);
+		cr_assert_eq(send(JOURNEY_EV_BACK, 0) & JOURNEY_WIPE, 0u, "the staff session stays");
+		STEP(JOURNEY_STAFF_MENU);
+	}
+	cr_assert_str_eq(journey_step_name(JOURNEY_ADMIN_DASHBOARD), "admin_dashboard");
+	/* Not a step the menu opens: nothing happens. */
+	cr_assert_eq(send(JOURNEY_EV_OPEN, JOURNEY_DELETE), 0u);
+	STEP(JOURNEY_STAFF_MENU);
+
+	/* Refused by app.c (the role in the store): back on the menu, saying why. */
+	send(JOURNEY_EV_OPEN, JOURNEY_ADMIN_DASHBOARD);
+	j->admin = false;
+	journey_done(j, JOURNEY_ADMIN_LOAD, false, "no");
+	STEP(JOURNEY_STAFF_MENU);
+	cr_assert_str_eq(j->message, "no");
+
+	/* Not an admin: the admin steps do not open; the desk does. */
+	for (i = 0; i < sizeof admin_steps / sizeof admin_steps[0]; i++)
+		cr_assert_eq(send(JOURNEY_EV_OPEN, (int)admin_steps[i]), 0u);
+	STEP(JOURNEY_STAFF_MENU);
+	send(JOURNEY_EV_OPEN, JOURNEY_DESK_READY);
+	STEP(JOURNEY_DESK_READY);
+	send(JOURNEY_EV_BACK, 0);
+	STEP(JOURNEY_STAFF_MENU);
+}
+
 Test(journey, escape_and_q_never_leave)
 {
 	cr_assert_eq(send(JOURNEY_EV_BACK, 0) & JOURNEY_QUIT, 0u);

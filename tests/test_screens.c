@@ -1,7 +1,8 @@
 /*
  * test_screens — every screen of the journey drawn on an ncurses virtual terminal and read back:
  * in each language, at 80x24 and 200x60; "please enlarge" below 80x24; the QR read back from the
- * cells decodes; a checkbox toggle sends only a few bytes to the terminal.
+ * cells decodes; a checkbox toggle sends only a few bytes to the terminal; the admin dashboard's
+ * charts at 80x24 and 120x40, paged by their headings, with small figures shown as "<5".
  */
 #include <criterion/criterion.h>
 
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "dashboard.h"
 #include "draw.h"
 #include "helpers.h"
 #include "i18n.h"
@@ -311,5 +313,247 @@ Test(screens, a_purpose_names_its_data_in_words_in_the_customers_language)
 	term_draw(&t, &d);
 	cr_assert_not_null(strstr(t.text, "Ihre Interessen, Ihre Besuche"), "%s", t.text);
 	cr_assert_null(strstr(t.text, "interests, visits"));
+	term_close(&t);
+}
+
+/* A dashboard filled by hand: real figures, a suppressed 3 in each chart. */
+static void
+fill_dashboard(struct dashboard *dash)
+{
+	int	i;
+
+	memset(dash, 0, sizeof *dash);
+	dash->first_day = HELPERS_NOW - HELPERS_NOW % 86400 - 29 * 86400;
+	dash->first_week = HELPERS_NOW - HELPERS_NOW % 86400 - 55 * 86400;
+	dash->members = 4321;
+	for (i = 0; i < DASHBOARD_DAYS; i++)
+		dash->signups[i] = i % 4 == 0 ? DASHBOARD_SUPPRESSED : 5 + i * 3;
+	for (i = 0; i < DASHBOARD_WEEKS; i++) {
+		dash->issued[i] = 40 + i * 7;
+		dash->redeemed[i] = i == 2 ? DASHBOARD_SUPPRESSED : 20 + i * 5;
+	}
+	dash->npurposes = s->catalog->npurposes;
+	for (i = 0; i < (int)dash->npurposes; i++) {
+		dash->opted_in[i] = i == 1 ? DASHBOARD_SUPPRESSED : 1000 + i * 100;
+		dash->opt_in_percent[i] = i == 1 ? DASHBOARD_SUPPRESSED : 23 + i * 10;
+		dash->to_renew[i] = i == 1 ? DASHBOARD_SUPPRESSED : 17 + i;
+	}
+	dash->ntop = DASHBOARD_TOP;
+	for (i = 0; i < DASHBOARD_TOP; i++) {
+		dash->top[i] = i;
+		dash->top_count[i] = i == DASHBOARD_TOP - 1 ? DASHBOARD_SUPPRESSED : 900 - i * 100;
+	}
+}
+
+/* The row of t's text that holds needle, into row (empty when none). */
+static void
+term_row(const struct term *t, const char *needle, char *row, size_t size)
+{
+	const char	*p = strstr(t->text, needle), *start, *end;
+
+	row[0] = '\0';
+	if (p == NULL)
+		return;
+	for (start = p; start > t->text && start[-1] != '\n'; start--)
+		;
+	end = strchr(p, '\n');
+	snprintf(row, size, "%.*s", (int)(end - start), start);
+}
+
+/* The screen row where needle first shows, or -1. */
+static int
+term_row_of(const struct term *t, const char *needle)
+{
+	const char	*p = strstr(t->text, needle), *q;
+	int		 y = 0;
+
+	if (p == NULL)
+		return -1;
+	for (q = t->text; q < p; q++)
+		y += *q == '\n';
+	return y;
+}
+
+/* Nothing on the two columns of each edge: the body, bars and columns stay inside it. */
+static void
+term_assert_margins(const struct term *t)
+{
+	cchar_t	cell;
+	wchar_t	wc[4];
+	attr_t	attr;
+	short	pair;
+	int	y, k;
+	int	xs[] = { 0, 1, t->cols - 2, t->cols - 1 };
+
+	for (y = 0; y < t->rows; y++)
+		for (k = 0; k < 4; k++) {
+			mvin_wch(y, xs[k], &cell);
+			getcchar(&cell, wc, &attr, &pair, NULL);
+			cr_assert_eq(wc[0], L' ', "%dx%d: '%lc' at row %d, column %d in\n%s", t->cols,
+			    t->rows, (wint_t)wc[0], y, xs[k], t->text);
+		}
+}
+
+Test(screens, the_dashboard_draws_its_charts_inside_80x24_and_120x40_and_hides_small_figures)
+{
+	static const int	sizes[][2] = { { 80, 24 }, { 120, 40 } };
+	static const char *const headings[] = { "Sign-ups per day", "Opt-in rate per purpose",
+	    "Top interests", "Rewards per week", "Consents due for renewal" };
+	struct dashboard	dash;
+	struct term		t;
+	struct draw		d;
+	char			row[1024];
+	const char		*hot = screen_text(j, &s->catalog->interests[DASHBOARD_TOP - 1].title);
+	const char		*email = screen_text(j, &s->catalog->purposes[1].title);
+	size_t			z, h;
+
+	fill_dashboard(&dash);
+	j->step = JOURNEY_ADMIN_DASHBOARD;
+	j->dashboard = &dash;
+	for (z = 0; z < 2; z++) {
+		term_open(&t, sizes[z][0], sizes[z][1]);
+		draw_init(&d, false);
+		/* The focus stops at each heading, which brings its chart to the top. */
+		for (h = 0; h < sizeof headings / sizeof headings[0]; h++) {
+			j->focus = (int)h;
+			term_draw(&t, &d);
+			term_assert_margins(&t);
+			cr_assert_not_null(strstr(t.text, "Members: 4321"), "%s", t.text);
+			term_row(&t, headings[h], row, sizeof row);
+			cr_assert_not_null(strstr(row, "\xe2\x96\xb6"), "%dx%d: %s has the focus in\n%s",
+			    t.cols, t.rows, headings[h], t.text);
+			if (h == 0) {
+				cr_assert_not_null(strstr(t.text, "92\xe2\x94\xa4"), "the scale");
+				cr_assert_not_null(strstr(t.text, "\xe2\x96\x88"), "full columns");
+				cr_assert_not_null(strstr(t.text, "03-01"), "today is labelled");
+				cr_assert_not_null(strstr(t.text, "<5: fewer than 5 members, not shown"));
+			}
+			if (h == 2) {
+				term_row(&t, "Espresso & milk drinks", row, sizeof row);
+				cr_assert_not_null(strstr(row, "\xe2\x96\x88 900"), "%s", row);
+				/* The suppressed interest: "<5" by a hatch, and no other figure. */
+				term_row(&t, hot, row, sizeof row);
+				cr_assert_not_null(strstr(row, "\xe2\x96\x91 <5"), "'%s' in\n%s", row,
+				    t.text);
+				memset(strstr(row, "<5"), ' ', 2);
+				cr_assert_null(strpbrk(row, "0123456789"), "'%s'", row);
+			}
+			if (h == 3) {
+				term_row(&t, "01-19", row, sizeof row);
+				cr_assert_not_null(strstr(row, "54"), "issued: %s", row);
+				cr_assert_not_null(strstr(row, "<5"), "redeemed, suppressed: %s", row);
+			}
+		}
+		/* Paged: the first chart is out of sight once the last is in. */
+		cr_assert((t.rows >= 40) == (strstr(t.text, "Top interests") != NULL),
+		    "%dx%d:\n%s", t.cols, t.rows, t.text);
+		if (t.rows == 24)
+			cr_assert_null(strstr(t.text, "Sign-ups per day"));
+		j->focus = 1;
+		term_draw(&t, &d);
+		term_row(&t, email, row, sizeof row);
+		cr_assert_not_null(strstr(row, "<5"), "a suppressed opt-in: '%s'", row);
+		cr_assert_null(strchr(row, '%'), "and no rate");
+		term_row(&t, screen_text(j, &s->catalog->purposes[0].title), row, sizeof row);
+		cr_assert_not_null(strstr(row, "23% (1000)"), "'%s'", row);
+		term_close(&t);
+	}
+	j->dashboard = NULL;
+}
+
+Test(screens, the_dashboard_stays_inside_80x24_in_every_language)
+{
+	static const char *const titles[] = { "Dashboard", "\xc3\x9c" "bersicht",
+	    "Tableau de bord", "Cuadro de mando" };
+	struct dashboard	 dash;
+	struct term		 t;
+	struct draw		 d;
+	char			*cause = NULL;
+	size_t			 l;
+
+	fill_dashboard(&dash);
+	j->dashboard = &dash;
+	for (l = 0; l < sizeof langs / sizeof langs[0]; l++) {
+		cr_assert_eq(i18n_use(langs[l], &cause), 0, "%s", cause);
+		j->lang = (int)l;
+		term_open(&t, 80, 24);
+		draw_init(&d, false);
+		j->step = JOURNEY_ADMIN_DASHBOARD;
+		for (j->focus = 0; j->focus < 7; j->focus++) {
+			term_draw(&t, &d);
+			term_assert_margins(&t);
+			cr_assert_not_null(strstr(t.text, titles[l]), "%s:\n%s", langs[l], t.text);
+		}
+		term_close(&t);
+	}
+	j->dashboard = NULL;
+}
+
+Test(screens, a_tapped_heading_takes_the_focus_and_comes_to_the_top)
+{
+	struct dashboard	 dash;
+	struct term		 t;
+	struct draw		 d;
+	const struct draw_hit	*h;
+	const char		*heading = "Opt-in rate per purpose";
+	char			 row[1024];
+	int			 y;
+
+	fill_dashboard(&dash);
+	j->step = JOURNEY_ADMIN_DASHBOARD;
+	j->dashboard = &dash;
+	j->focus = 0;
+	term_open(&t, 80, 24);
+	draw_init(&d, false);
+	term_draw(&t, &d);
+	y = term_row_of(&t, heading);
+	cr_assert_gt(y, 2, "below the top\n%s", t.text);
+	h = draw_hit_at(&d, y, 10);
+	cr_assert_not_null(h, "a heading can be touched");
+	cr_assert_eq(v->items[h->item].kind, VIEW_HEADING);
+	j->focus += draw_focus_step(v, j->focus, h->item);
+	cr_assert_eq(j->focus, 1);
+	term_draw(&t, &d);
+	term_row(&t, heading, row, sizeof row);
+	cr_assert_not_null(strstr(row, "\xe2\x96\xb6"), "focused: %s", row);
+	cr_assert_eq(term_row_of(&t, heading), 2, "on the body's first row\n%s", t.text);
+	term_close(&t);
+	j->dashboard = NULL;
+}
+
+Test(screens, without_utf8_the_charts_use_ascii)
+{
+	struct dashboard	dash;
+	struct term		t;
+	struct draw		d;
+
+	fill_dashboard(&dash);
+	j->step = JOURNEY_ADMIN_DASHBOARD;
+	j->dashboard = &dash;
+	term_open(&t, 80, 24);
+	draw_init(&d, false);
+	d.utf8 = false;
+	term_draw(&t, &d);
+	cr_assert_null(strstr(t.text, "\xe2\x96\x88"), "no block\n%s", t.text);
+	cr_assert_null(strstr(t.text, "\xe2\x96\x91"), "no hatch");
+	cr_assert_not_null(strstr(t.text, "92+"), "the scale on an ASCII axis\n%s", t.text);
+	cr_assert_not_null(strstr(t.text, "# / # # # /"), "columns and hatches\n%s", t.text);
+	term_close(&t);
+	j->dashboard = NULL;
+}
+
+Test(screens, the_staff_menu_offers_the_dashboard_to_admins_only)
+{
+	struct term	t;
+	struct draw	d;
+
+	term_open(&t, 80, 24);
+	draw_init(&d, false);
+	fill(JOURNEY_STAFF_MENU);
+	term_draw(&t, &d);
+	cr_assert_not_null(strstr(t.text, "Dashboard"), "%s", t.text);
+	j->admin = false;
+	term_draw(&t, &d);
+	cr_assert_null(strstr(t.text, "Dashboard"), "%s", t.text);
 	term_close(&t);
 }

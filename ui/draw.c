@@ -5,13 +5,20 @@
  * texts wrap, checks and radios stand in two columns, and the QR, the keypad or the keyboard
  * take the right or the bottom part; a message row; the bottom bar of buttons, three rows high
  * so a finger finds them; and a row of key hints.  The body scrolls to keep the focused control
- * in sight.  Everything is drawn into stdscr after erase(), and curses sends only what changed,
- * so a checkbox toggle costs a few dozen bytes.
+ * in sight; a focused heading scrolls its section to the top.  Everything is drawn into stdscr
+ * after erase(), and curses sends only what changed, so a checkbox toggle costs a few dozen bytes.
+ *
+ * Charts are lines of the body like any text, so they scroll with it: a bar is one line (label,
+ * bar in eighths of a cell, the figure in words); the column chart is DRAW_CHART_ROWS lines of
+ * columns in eighths, then its axis, its labels and its legend.  A suppressed value is hatched
+ * and never drawn as a length.  Without a UTF-8 locale the blocks have ASCII stand-ins.
  *
  * Nothing is said by colour alone: a check shows [x] and its word, the focus shows a ▶ and
- * reverse video, the primary button its frame.
+ * reverse video, the primary button its frame, a bar its figure.
  */
 #include <curses.h>
+#include <langinfo.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -89,6 +96,31 @@ static const struct draw_key draw_keypad[] = {
 };
 
 static const char draw_keyboard_faces[] = "1234567890qwertyuiopasdfghjkl@zxcvbnm.-_";
+/* Beside the space bar: the check symbols a reward code may end with (see code.h). */
+static const char draw_keyboard_extra[] = "*$%+";
+
+#define DRAW_CHART_ROWS	6	/* rows of a column chart's columns */
+
+/* Chart glyphs in UTF-8 and their ASCII stand-ins: a column's cell filled 0 to 8 eighths from
+ * the bottom (▁ .. █), a bar's last cell 0 to 8 eighths from the left (▏ .. █), the hatch of a
+ * suppressed value (░) and the axis (┤ │ └ ─). */
+struct draw_glyphs {
+	const char	*column[9], *bar[9], *hatch, *tick, *axis, *corner, *line;
+};
+
+static const struct draw_glyphs draw_glyphs_utf8 = {
+	{ " ", "\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83", "\xe2\x96\x84", "\xe2\x96\x85",
+	    "\xe2\x96\x86", "\xe2\x96\x87", "\xe2\x96\x88" },
+	{ "", "\xe2\x96\x8f", "\xe2\x96\x8e", "\xe2\x96\x8d", "\xe2\x96\x8c", "\xe2\x96\x8b",
+	    "\xe2\x96\x8a", "\xe2\x96\x89", "\xe2\x96\x88" },
+	"\xe2\x96\x91", "\xe2\x94\xa4", "\xe2\x94\x82", "\xe2\x94\x94", "\xe2\x94\x80",
+};
+
+static const struct draw_glyphs draw_glyphs_ascii = {
+	{ " ", ".", ".", ":", ":", "+", "+", "#", "#" },
+	{ "", "-", "-", "-", "=", "=", "=", "=", "#" },
+	"/", "+", "|", "+", "-",
+};
 
 /* Display width of a UTF-8 string (0 for an invalid one). */
 static int
@@ -196,6 +228,7 @@ draw_init(struct draw *d, bool contrast)
 	d->last_step = -1;
 	d->contrast = contrast;
 	d->colour = has_colors();
+	d->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	/* The cursor is hidden: wherever curses leaves it costs no bytes to move it back. */
 	leaveok(stdscr, TRUE);
 	if (d->colour) {
@@ -279,6 +312,17 @@ draw_focused(const struct view *v, int focus)
 	return -1;
 }
 
+int
+draw_focus_step(const struct view *v, int focus, int i)
+{
+	int	step;
+
+	for (step = 0; step < v->n; step++)
+		if (draw_focused(v, focus + step) == i)
+			return step;
+	return 0;
+}
+
 /* The QR of the view's code, top left at (y, x): 17 rows of 33 half blocks. */
 static void
 draw_qr(const struct draw *d, const char *code, int y, int x)
@@ -345,6 +389,12 @@ draw_keyboard_at(struct draw *d, int y, int x, int keyh)
 	k.event = JOURNEY_EV_CHAR;
 	k.arg = ' ';
 	draw_key(d, y + 4 * keyh, x + 14, 27, keyh, &k);
+	for (i = 0; i < sizeof draw_keyboard_extra - 1; i++) {
+		face[0] = draw_keyboard_extra[i];
+		k.face = face;
+		k.arg = (unsigned char)face[0];
+		draw_key(d, y + 4 * keyh, x + 42 + (int)i * 7, 6, keyh, &k);
+	}
 }
 
 /* One body line of an item: what to draw, and where the item starts on it. */
@@ -391,6 +441,22 @@ draw_layout(const struct view *v, int width, struct draw_line *lines)
 				col = 2;
 			}
 			continue;
+		case VIEW_BAR:
+			/* One row; column 2 shares the row of the column 1 before it. */
+			lines[n++] = (struct draw_line){ i, 0, 0, it->column == 1 || it->column == 2 ?
+			    it->column : 0, true };
+			col = 0;
+			continue;
+		case VIEW_COLUMNS:
+			/* Its rows, the axis, the labels, the legend: start is the row. */
+			for (k = 0; k < DRAW_CHART_ROWS + 3 && n < DRAW_MAX_LINES - 1; k++)
+				lines[n++] = (struct draw_line){ i, k, 0, 0, k == 0 };
+			col = 0;
+			continue;
+		case VIEW_HEADING:
+			if (n > 0)
+				lines[n++] = (struct draw_line){ -1, 0, 0, 0, false };
+			break;
 		default:
 			break;
 		}
@@ -414,6 +480,155 @@ draw_layout(const struct view *v, int width, struct draw_line *lines)
 	return n;
 }
 
+/* The chart glyphs the terminal can show. */
+static const struct draw_glyphs *
+draw_glyphs(const struct draw *d)
+{
+	return d->utf8 ? &draw_glyphs_utf8 : &draw_glyphs_ascii;
+}
+
+/* The widest label and figure of the bars in item i's column, among the run of bars it is in:
+ * one chart, whose bars then line up. */
+static void
+draw_bar_widths(const struct view *v, int i, int *label_w, int *figure_w)
+{
+	int	k = i, w;
+
+	while (k > 0 && v->items[k - 1].kind == VIEW_BAR)
+		k--;
+	*label_w = *figure_w = 0;
+	for (; k < v->n && v->items[k].kind == VIEW_BAR; k++) {
+		if (v->items[k].column != v->items[i].column)
+			continue;
+		if ((w = draw_width(v->items[k].text)) > *label_w)
+			*label_w = w;
+		if ((w = draw_width(v->items[k].figure)) > *figure_w)
+			*figure_w = w;
+	}
+}
+
+/* A bar at (y, x), width columns: label, the bar (value of max, in eighths of a cell), figure. */
+static void
+draw_bar(const struct draw *d, const struct view *v, int i, int y, int x, int width)
+{
+	const struct draw_glyphs	*g = draw_glyphs(d);
+	const struct view_item		*it = &v->items[i];
+	int				 lw, fw, bw, eighths, k, end = x + width;
+
+	draw_bar_widths(v, i, &lw, &fw);
+	if (lw > width / 2)
+		lw = width / 2;
+	bw = width - lw - fw - 2;
+	attrset(draw_attr(d, DRAW_PAIR_NORMAL));
+	draw_text(y, x, it->text, lw);
+	x += lw + (lw > 0);
+	if (it->value == VIEW_SUPPRESSED) {
+		/* Hatched, as long as nothing: the figure says "<5". */
+		attrset(draw_attr(d, DRAW_PAIR_NOTE));
+		for (k = 0; k < 2 && x < end; k++)
+			mvaddstr(y, x++, g->hatch);
+		attrset(draw_attr(d, DRAW_PAIR_NORMAL));
+	} else if (it->max > 0 && it->value > 0 && bw > 0) {
+		eighths = (int)((it->value * bw * 8 + it->max / 2) / it->max);
+		eighths = eighths < 1 ? 1 : eighths > bw * 8 ? bw * 8 : eighths;
+		for (k = 0; k < eighths / 8; k++)
+			mvaddstr(y, x++, g->bar[8]);
+		if (eighths % 8 != 0)
+			mvaddstr(y, x++, g->bar[eighths % 8]);
+	}
+	draw_text(y, x + 1, it->figure, end - x - 1);
+}
+
+/*
+ * Row `row` of the view's column chart at (y, x), width columns.  Rows 0 to DRAW_CHART_ROWS - 1
+ * hold the columns, scaled to the largest value (written at the top of the axis); then the
+ * axis, the labels (as many as fit, the last column's always), and the legend of the hatch.
+ */
+static void
+draw_columns(const struct draw *d, const struct view *v, const struct view_item *it, int row,
+    int y, int x, int width)
+{
+	const struct draw_glyphs	*g = draw_glyphs(d);
+	char				 scale[24] = "";
+	long				 max = 0, h;
+	int				 i, k, aw, pitch, cw, lw = 0, step, level, cx;
+
+	for (i = 0; i < v->ncolumns; i++) {
+		if (v->columns[i] > max)
+			max = v->columns[i];
+		if (draw_width(v->column_labels[i]) > lw)
+			lw = draw_width(v->column_labels[i]);
+	}
+	if (max > 0)
+		snprintf(scale, sizeof scale, "%ld", max);
+	aw = (int)strlen(scale) + 1;		/* the scale, then the axis */
+	pitch = v->ncolumns > 0 ? (width - aw - 1) / v->ncolumns : 1;
+	pitch = pitch < 1 ? 1 : pitch > 4 ? 4 : pitch;
+	cw = pitch > 1 ? pitch - 1 : 1;
+	attrset(draw_attr(d, DRAW_PAIR_NORMAL));
+	if (row < DRAW_CHART_ROWS) {
+		if (row == 0)
+			draw_text(y, x, scale, aw - 1);
+		mvaddstr(y, x + aw - 1, row == 0 ? g->tick : g->axis);
+	} else if (row == DRAW_CHART_ROWS) {
+		mvaddstr(y, x + aw - 1, g->corner);
+		for (cx = x + aw; cx < x + aw + 1 + v->ncolumns * pitch && cx < x + width; cx++)
+			mvaddstr(y, cx, g->line);
+		return;
+	} else if (row == DRAW_CHART_ROWS + 2) {
+		attrset(draw_attr(d, DRAW_PAIR_NOTE));
+		mvaddstr(y, x, g->hatch);
+		draw_text(y, x + 2, it->text, width - 2);
+		return;
+	}
+	step = (lw + pitch) / pitch;		/* columns from one label to the next */
+	for (i = v->ncolumns - 1; i >= 0; i--) {
+		cx = x + aw + 1 + i * pitch;
+		if (cx + cw > x + width)
+			continue;
+		if (row == DRAW_CHART_ROWS + 1) {
+			if ((v->ncolumns - 1 - i) % step == 0)
+				draw_text(y, cx, v->column_labels[i], x + width - cx);
+			continue;
+		}
+		if (v->columns[i] == VIEW_SUPPRESSED) {
+			/* Hatched on the axis: nothing to read as a height. */
+			for (k = 0; k < cw && row == DRAW_CHART_ROWS - 1; k++) {
+				attrset(draw_attr(d, DRAW_PAIR_NOTE));
+				mvaddstr(y, cx + k, g->hatch);
+			}
+			attrset(draw_attr(d, DRAW_PAIR_NORMAL));
+			continue;
+		}
+		h = max > 0 ? (v->columns[i] * DRAW_CHART_ROWS * 8 + max / 2) / max : 0;
+		if (h < 1 && v->columns[i] > 0)
+			h = 1;
+		level = (int)(h - (DRAW_CHART_ROWS - 1 - row) * 8);
+		level = level < 0 ? 0 : level > 8 ? 8 : level;
+		for (k = 0; k < cw; k++)
+			mvaddstr(y, cx + k, g->column[level]);
+	}
+}
+
+/* Does line i share the row of the line before it (the right column beside the left), when
+ * the body starts at line first? */
+static bool
+draw_shares_row(const struct draw_line *lines, int first, int i)
+{
+	return lines[i].col == 2 && i > first && lines[i - 1].col == 1;
+}
+
+/* The rows lines first .. n - 1 take. */
+static int
+draw_rows(const struct draw_line *lines, int first, int n)
+{
+	int	i, rows = 0;
+
+	for (i = first; i < n; i++)
+		rows += !draw_shares_row(lines, first, i);
+	return rows;
+}
+
 /* Draw one line of an item at row y, from x, width columns. */
 static void
 draw_item_line(struct draw *d, const struct view *v, const struct draw_line *l, int y, int x,
@@ -423,6 +638,15 @@ draw_item_line(struct draw *d, const struct view *v, const struct draw_line *l, 
 	char			 text[VIEW_TEXT_MAX + 64], part[VIEW_TEXT_MAX];
 	int			 pair = DRAW_PAIR_NORMAL;
 
+	/* Charts take the line from the margin of the focus marker on. */
+	if (it->kind == VIEW_BAR) {
+		draw_bar(d, v, l->item, y, x + 2, width - 2);
+		return;
+	}
+	if (it->kind == VIEW_COLUMNS) {
+		draw_columns(d, v, it, l->start, y, x + 2, width - 2);
+		return;
+	}
 	memcpy(part, it->text + l->start, (size_t)l->len);
 	part[l->len] = '\0';
 	switch (it->kind) {
@@ -449,7 +673,8 @@ draw_item_line(struct draw *d, const struct view *v, const struct draw_line *l, 
 	}
 	if (focused)
 		pair = DRAW_PAIR_FOCUS;
-	attrset(draw_attr(d, pair) | (it->kind == VIEW_FIELD && it->focused_field ? A_BOLD : 0));
+	attrset(draw_attr(d, pair) | ((it->kind == VIEW_FIELD && it->focused_field) ||
+	    it->kind == VIEW_HEADING ? A_BOLD : 0));
 	if (focused || it->kind == VIEW_FIELD)
 		mvhline(y, x, ' ', width);
 	draw_text(y, x, focused && l->first ? "\xe2\x96\xb6" : " ", 1);
@@ -557,7 +782,7 @@ draw_view(struct draw *d, const struct view *v, int focus, int step, int warning
 	int			 focused = draw_focused(v, focus), i, n, y, top, height;
 	int			 body_w, qr_x = -1, pad_x = -1, kb_rows = 0, kb_h = 0;
 	int			 focus_line = -1;
-	bool			 has_qr = false, has_pad = false, has_kb = false;
+	bool			 has_qr = false, has_pad = false, has_kb = false, below;
 
 	getmaxyx(stdscr, d->rows, d->cols);
 	d->nhits = 0;
@@ -623,11 +848,22 @@ draw_view(struct draw *d, const struct view *v, int focus, int step, int warning
 		d->scroll = focus_line;
 	if (focus_line >= 0 && focus_line >= d->scroll + height)
 		d->scroll = focus_line - height + 1;
+	/* A heading brings its section into sight from the top, as far as the body goes. */
+	if (focus_line >= 0 && v->items[focused].kind == VIEW_HEADING) {
+		d->scroll = focus_line;
+		while (d->scroll > 0 && draw_rows(lines, d->scroll - 1, n) <= height)
+			d->scroll--;
+	}
 	if (d->scroll > n - 1)
 		d->scroll = n > 0 ? n - 1 : 0;
-	for (i = d->scroll, y = top; i < n && y < top + height; i++) {
+	for (i = d->scroll, y = top; i < n; i++) {
 		const struct draw_line *l = &lines[i];
 		int x = 2, w = body_w;
+		/* The right column shares the row of the left one. */
+		if (draw_shares_row(lines, d->scroll, i))
+			y--;
+		if (y >= top + height)
+			break;
 		if (l->item < 0) {
 			y++;
 			continue;
@@ -635,9 +871,6 @@ draw_view(struct draw *d, const struct view *v, int focus, int step, int warning
 		if (l->col == 1 || l->col == 2) {
 			w = body_w / 2 - 1;
 			x = l->col == 1 ? 2 : 2 + body_w / 2 + 1;
-			/* The right column shares the row of the left one. */
-			if (l->col == 2 && i > d->scroll && lines[i - 1].col == 1)
-				y--;
 		} else if (l->col == 3) {
 			x = 6;
 			w = body_w - 4;
@@ -645,9 +878,10 @@ draw_view(struct draw *d, const struct view *v, int focus, int step, int warning
 		draw_item_line(d, v, l, y, x, w, l->item == focused);
 		y++;
 	}
-	if (n - d->scroll > height || d->scroll > 0) {
+	below = draw_rows(lines, d->scroll, n) > height;
+	if (below || d->scroll > 0) {
 		attrset(draw_attr(d, DRAW_PAIR_NOTE));
-		draw_text(top + height, 2, d->scroll > 0 && n - d->scroll > height ?
+		draw_text(top + height, 2, d->scroll > 0 && below ?
 		    "\xe2\x96\xb2\xe2\x96\xbc" : d->scroll > 0 ? "\xe2\x96\xb2" : "\xe2\x96\xbc", 2);
 	}
 

@@ -1,8 +1,8 @@
 /*
  * draw — a view on the terminal: layout for the terminal's size, colours with a monochrome
- * fallback and a high-contrast theme, the QR in half blocks, the on-screen keypad and keyboard,
- * and where each control landed, for clicks and touches.  This file and ui.c are the only ones
- * that call curses.
+ * fallback and a high-contrast theme, the QR in half blocks, charts in block characters, the
+ * on-screen keypad and keyboard, and where each control landed, for clicks and touches.  This
+ * file and ui.c are the only ones that call curses.
  */
 #ifndef PREFKIOSK_DRAW_H
 #define PREFKIOSK_DRAW_H
@@ -26,6 +26,7 @@ struct draw_hit {
 struct draw {
 	int		 rows, cols;
 	bool		 colour, contrast;
+	bool		 utf8;		/* block characters for charts, or ASCII stand-ins */
 	struct draw_hit	 hits[DRAW_MAX_HITS];
 	int		 nhits;
 	int		 scroll;		/* the first body line shown */
@@ -45,5 +46,8 @@ const struct draw_hit	*draw_hit_at(const struct draw *, int y, int x);
 
 /* The view item that has the focus, or -1 when nothing can take it. */
 int	draw_focused(const struct view *, int focus);
+
+/* How far the focus moves from focus to reach view item i (0 when i cannot take it). */
+int	draw_focus_step(const struct view *, int focus, int i);
 
 #endif

@@ -15,7 +15,10 @@ screen_desk_member_build(const struct journey *j, struct view *v)
 	char				 day[11];
 	size_t				 i;
 
-	snprintf(v->title, sizeof v->title, "%s", p->name[0] != '\0' ? p->name : _("Member"));
+	/* The first name only: the till does not need more of who this is. */
+	snprintf(v->title, sizeof v->title, "%.*s", (int)strcspn(p->name, " "), p->name);
+	if (v->title[0] == '\0')
+		snprintf(v->title, sizeof v->title, "%s", _("Member"));
 	snprintf(v->status, sizeof v->status, "%s", j->staff);
 	if (j->stamps_every > 0)
 		view_addf(v, VIEW_PARAGRAPH, JOURNEY_EV_NONE, 0, _("Stamp card: %ld of %ld visits"),

@@ -16,6 +16,7 @@ screen_desk_ready_build(const struct journey *j, struct view *v)
 	    0);
 	screen_field(j, v, JOURNEY_FIELD_NAME, _("Or type a code, card, phone number or e-mail"),
 	    false);
+	view_add(v, VIEW_KEYBOARD, "", JOURNEY_EV_NONE, 0);
 	screen_message(j, v);
 	view_add(v, VIEW_BUTTON, j->desk ? _("Sign out") : _("Back"), JOURNEY_EV_BACK, 0);
 	view_add(v, VIEW_BUTTON, _("Check"), JOURNEY_EV_NEXT, 0)->primary = true;

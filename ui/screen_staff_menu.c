@@ -19,8 +19,11 @@ screen_staff_menu_build(const struct journey *j, struct view *v)
 	view_add(v, VIEW_LINK, _("Reprint a code"), JOURNEY_EV_CHOOSE, 0);
 	view_add(v, VIEW_LINK, _("Print a test receipt"), JOURNEY_EV_PRINT, 0);
 	if (j->admin) {
+		view_add(v, VIEW_LINK, _("Dashboard"), JOURNEY_EV_OPEN, JOURNEY_ADMIN_DASHBOARD);
 		view_add(v, VIEW_LINK, _("Retention: erase what is due"), JOURNEY_EV_OPEN,
 		    JOURNEY_ADMIN_PURGE);
+		view_add(v, VIEW_LINK, _("Export to the master data system"), JOURNEY_EV_OPEN,
+		    JOURNEY_ADMIN_EXPORT);
 		view_add(v, VIEW_LINK, _("Staff accounts"), JOURNEY_EV_OPEN, JOURNEY_ADMIN_STAFF);
 		view_add(v, VIEW_LINK, _("Leave the kiosk"), JOURNEY_EV_YES, 0);
 	}

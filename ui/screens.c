@@ -42,6 +42,8 @@ static const struct screen *const screens_table[JOURNEY_NSTEPS] = {
 	[JOURNEY_ADMIN_STAFF] = &screen_admin_staff,
 	[JOURNEY_ADMIN_STAFF_ADD] = &screen_admin_staff_add,
 	[JOURNEY_ADMIN_STAFF_REMOVE] = &screen_admin_staff_remove,
+	[JOURNEY_ADMIN_DASHBOARD] = &screen_admin_dashboard,
+	[JOURNEY_ADMIN_EXPORT] = &screen_admin_export,
 };
 
 const struct screen *

@@ -34,6 +34,7 @@ extern const struct screen screen_attract, screen_intro, screen_interests, scree
     screen_signin_pin, screen_member, screen_my_rewards, screen_my_interests, screen_my_consents,
     screen_my_data, screen_delete, screen_deleted, screen_staff, screen_staff_menu,
     screen_staff_reprint, screen_desk_signin, screen_desk_ready, screen_desk_result, screen_desk_member,
-    screen_admin_purge, screen_admin_staff, screen_admin_staff_add, screen_admin_staff_remove;
+    screen_admin_purge, screen_admin_staff, screen_admin_staff_add, screen_admin_staff_remove,
+    screen_admin_dashboard, screen_admin_export;
 
 #endif

@@ -198,6 +198,10 @@ ui_mouse(struct ui *u)
 		return false;
 	if ((h = draw_hit_at(&u->draw, me.y, me.x)) != NULL && h->event != JOURNEY_EV_NONE)
 		return ui_send(u, h->event, h->arg, NULL);
+	/* A heading tapped takes the focus, which brings its section to the top. */
+	if (h != NULL && h->item >= 0 && u->view->items[h->item].kind == VIEW_HEADING)
+		return ui_send(u, JOURNEY_EV_FOCUS, draw_focus_step(u->view,
+		    app_journey(u->app)->focus, h->item), NULL);
 	if (app_journey(u->app)->step == JOURNEY_ATTRACT)
 		return ui_send(u, JOURNEY_EV_START, 0, NULL);
 	return false;

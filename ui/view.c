@@ -39,6 +39,6 @@ view_addf(struct view *v, enum view_kind kind, enum journey_event_type event, in
 bool
 view_focusable(const struct view_item *it)
 {
-	return it->event != JOURNEY_EV_NONE && it->kind != VIEW_KEYPAD &&
-	    it->kind != VIEW_KEYBOARD;
+	return (it->event != JOURNEY_EV_NONE || it->kind == VIEW_HEADING) &&
+	    it->kind != VIEW_KEYPAD && it->kind != VIEW_KEYBOARD;
 }

@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
 # admin.sh — the kiosk's admin side through the real binary: an admin previews and applies
-# retention, adds a staff account (PINs typed twice) and removes it, cannot remove themselves;
+# retention, exports every member sealed to the master data system, adds a staff account (PINs typed twice) and removes it, cannot remove themselves;
 # a staff account sees none of it; a demoted admin is refused by the store, not the menu; staff
 # look a member up by phone and stamp a visit; the audit chain holds every step.
 . "$(dirname "$0")/lib"
 . "$(dirname "$0")/kiosk.inc"
 
 fresh_store
+# The kiosk's exports go to a folder of this suite, sealed to a key pair of its own.
+cp -r "$CONFIG" "$WORK/config"
+CONFIG="$WORK/config"
+mkdir -p "$WORK/exports"
+pk export-keys "$WORK/mds" >/dev/null
+sed -i "s|^directory = .*|directory = $WORK/exports|; s|^recipient = .*|recipient = $WORK/mds.pub|; s|^assets = .*|assets = $TOP/assets|" \
+	"$CONFIG/prefkiosk.ini"
 printf '9876\n' | pk staff add anna --role admin >/dev/null
 printf '1357\n' | pk staff add ben --role admin >/dev/null
 printf '1234\n' | pk staff add bob --role staff >/dev/null
@@ -62,6 +69,20 @@ click_on "Purge now"
 check "Purge now applies it" -- tm_wait_for "Retention applied"
 expect 6 "the inactive member is gone" -- export --customer "$OLD"
 click_on "Back"
+tm_wait_for "Export to the master data system" >/dev/null
+click_on "Export to the master data system"
+check "export says how many members go" -- tm_wait_for "Members: 1"
+click_on "Export now"
+check "and writes them" -- tm_wait_for "Exported"
+SEALED=$(ls "$WORK"/exports/prefkiosk-export-1-*.jsonl.sealed 2>/dev/null | head -n 1)
+check "to one sealed file in the export folder" -- test -s "$SEALED"
+check "whose name the screen shows" -- tm_shows "Written: $(basename "$SEALED") (1 members)"
+check "holding no phone number as it is on disk" -- sh -c "! grep -q 2345678 '$SEALED'"
+"$PK" unseal --secret-key "$WORK/mds.key" "$SEALED" >"$WORK/unsealed"
+pk export --all --format jsonl >"$OUT"
+check "which the master data system's key opens to what export --all gives" -- \
+	cmp -s "$WORK/unsealed" "$OUT"
+click_on "Back"
 tm_wait_for "Staff accounts" >/dev/null
 click_on "Staff accounts"
 check "the accounts are listed" -- tm_wait_for "bob  staff"
@@ -111,7 +132,7 @@ check "and the admin entries are gone" -- tm_wait_gone "Staff accounts"
 pk audit >"$OUT"
 check "the audit chain holds the purge, the account changes and the refusal" -- \
 	jq -e -s '[.[] | select(.staff == "anna") | .action] ==
-	  ["sign_in", "purge", "staff_add", "staff_remove", "denied"]' "$OUT"
+	  ["sign_in", "purge", "export_sealed", "staff_add", "staff_remove", "denied"]' "$OUT"
 check "bob's visit is there too" -- \
 	jq -e -s '[.[] | select(.staff == "bob") | .action] == ["sign_in", "visit"]' "$OUT"
 expect 0 "verify passes" -- verify

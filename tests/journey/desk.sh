@@ -8,7 +8,7 @@
 
 fresh_store
 printf '2468\n' | pk staff add carla --role staff >/dev/null
-pk enroll <<<'{"card":"4000 2222 3333","name":"Ben","language":"en"}' >"$OUT"
+pk enroll <<<'{"card":"4000 2222 3333","name":"Ben Okafor","language":"en"}' >"$OUT"
 UID1=$(jq -r .customer "$OUT")
 CODE=$(jq -r '.rewards[0].code' "$OUT")
 
@@ -53,6 +53,7 @@ check "typed text that is neither code nor card says so" -- \
 	tm_wait_for "Neither a reward code nor a member card"
 scan "400022223333"
 check "a member card opens the member: first name" -- tm_wait_for "Ben"
+check "and nothing more of the name" -- sh -c "! grep -q 'Okafor' '$TM_SCREEN'"
 check "and the stamp card" -- tm_shows "Stamp card: 0 of 5 visits"
 click_on "Stamp this visit"
 check "one key stamps the visit" -- tm_wait_for "Visit stamped"
@@ -64,6 +65,20 @@ pk audit >"$OUT"
 check "the audit chain holds carla's sign-in, the redemption and the visit" -- \
 	jq -e -s '[.[] | select(.staff == "carla") | .action] == ["sign_in", "redeem", "visit"]' \
 	"$OUT"
+# A touch-only desk: a code typed on the on-screen keyboard, check symbol included (a code
+# may end with * $ % or +, which the keyboard has beside the space bar).
+for i in $(seq 1 120); do
+	TOUCHED=$(pk enroll <<<'{"language":"en"}' | jq -r '.rewards[0].code')
+	case "$TOUCHED" in *[*\$%+]) break ;; esac
+done
+check "a code ending in a symbol was found to type" -- \
+	sh -c "case '$TOUCHED' in *[*\\$%+]) exit 0 ;; esac; exit 1"
+tm_keys Escape
+tm_wait_for "Scan a reward code" >/dev/null
+tap_text "$(printf '%s' "$TOUCHED" | tr 'A-Z' 'a-z')"
+click_on "Check"
+check "a code tapped on the screen's keyboard is redeemed" -- tm_wait_for "REDEEMED"
+expect 4 "and it is used" -- check "$TOUCHED"
 tm_keys Escape
 tm_wait_for "Scan a reward code" >/dev/null
 tm_keys Escape
