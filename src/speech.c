@@ -352,6 +352,12 @@ speech_close(struct speech *sp)
 	free(sp);
 }
 
+bool
+speech_heard(const struct speech *sp)
+{
+	return sp->heard;
+}
+
 const char *
 speech_problem(const struct speech *sp)
 {

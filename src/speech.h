@@ -43,7 +43,10 @@ struct speech;
 struct speech	*speech_open(enum speech_output, const char *log);
 void		 speech_close(struct speech *);
 
-/* Why nothing is heard, as a sentence for logs (borrowed), or NULL when speech works. */
+/* Is speech heard (SPEECH_MEMORY: synthesised)?  When not, the log is all there is. */
+bool		 speech_heard(const struct speech *);
+
+/* What went wrong, as a sentence for logs (borrowed), or NULL when nothing did. */
 const char	*speech_problem(const struct speech *);
 
 /*

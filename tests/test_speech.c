@@ -79,6 +79,7 @@ Test(speech, a_screen_in_english_and_german_is_audible_sound)
 	double		 rms;
 
 	cr_assert_null(speech_problem(sp), "the engine works: %s", speech_problem(sp));
+	cr_assert(speech_heard(sp));
 	cr_assert_eq(speech_language(sp, "en"), 0);
 	speech_say(sp, SPEECH_NO_EARCON, test_speech_en, NULL);
 	rms = test_speech_rms(sp, &n_en, &rate);
@@ -215,6 +216,7 @@ Test(speech, without_an_audio_device_the_speaker_says_why_and_still_logs)
 	setenv("ALSA_CONFIG_PATH", conf, 1);
 	free(conf);
 	sp = speech_open(SPEECH_AUDIO, log_path);
+	cr_assert_not(speech_heard(sp));
 	cr_assert_not_null(speech_problem(sp));
 	cr_assert(strstr(speech_problem(sp), "no audio device") != NULL, "%s", speech_problem(sp));
 	speech_say(sp, SPEECH_SUCCESS, "Your reward", NULL);

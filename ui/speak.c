@@ -35,6 +35,7 @@ static const struct {
 	{ VIEW_FIELD, N_("edit field") },
 	{ VIEW_BUTTON, N_("button") },
 	{ VIEW_LINK, N_("link") },
+	{ VIEW_HEADING, N_("heading") },
 };
 
 static const char *const speak_months[] = {
@@ -295,8 +296,13 @@ speak_screen(const struct view *v, const struct journey *j, int focused,
 	speak_add(u, j, part);
 	for (i = 0; i < v->n; i++) {
 		const struct view_item *it = &v->items[i];
-		if ((it->kind == VIEW_PARAGRAPH || it->kind == VIEW_NOTE ||
-		    it->kind == VIEW_BANNER) && !speak_withheld(v, j, it->text))
+		if (it->kind == VIEW_BAR) {
+			/* A chart's bar: its label and its figure in words. */
+			snprintf(part, sizeof part, "%s: %s", it->text, it->figure);
+			speak_add(u, j, part);
+		} else if ((it->kind == VIEW_PARAGRAPH || it->kind == VIEW_NOTE ||
+		    it->kind == VIEW_BANNER) &&
+		    !speak_withheld(v, j, it->text))
 			speak_add(u, j, it->text);
 	}
 	if (v->code[0] != '\0') {
