@@ -301,3 +301,20 @@ Test(speak, earcons_mark_success_and_failure)
 	speak_next(&mem, v, j, 0, -1, false, u);
 	cr_assert_eq(u->earcon, SPEECH_SUCCESS);
 }
+
+Test(speak, a_german_screen_is_said_in_german)
+{
+	char	*cause = NULL;
+
+	cr_assert_eq(i18n_use("de", &cause), 0, "%s", cause);
+	j->lang = 1;
+	build(JOURNEY_INTRO);
+	cr_assert_str_eq(control("Weiter"), "Weiter, Schaltfläche");
+	build(JOURNEY_MY_CONSENTS);
+	cr_assert_str_eq(control("Persönliche Angebote"),
+	    "Persönliche Angebote, aus, Kontrollkästchen");
+	rewarded();
+	speak_screen(v, j, item("Fertig"), u);
+	cr_assert_not_null(strstr(u->text, "31. März 2026"), "a German date: %s", u->text);
+	cr_assert_str_eq(speak_offer(), "Für Sprachausgabe drücken Sie die 5.");
+}
