@@ -276,6 +276,12 @@ journey_accepts(enum journey_field f, int c)
 	}
 }
 
+bool
+journey_takes(const struct journey *j, int c)
+{
+	return journey_accepts(j->field, c);
+}
+
 /* Append a code point to the field being typed, as UTF-8. */
 static void
 journey_type(struct journey *j, const struct journey_event *ev)

@@ -221,6 +221,10 @@ int		 journey_countdown(const struct journey *, time_t now);
  * 1 << JOURNEY_FIELD_EMAIL and 1 << JOURNEY_FIELD_PHONE. */
 unsigned	 journey_needed_fields(const struct journey *);
 
+/* Would the character c be typed into the field being edited (j->field)?  The terminal asks,
+ * so that a keypad key a field does not take can be a command there instead. */
+bool		 journey_takes(const struct journey *, int c);
+
 /* The step's name, for tests and logs. */
 const char	*journey_step_name(enum journey_step);
 

@@ -565,3 +565,19 @@ Test(journey, accessibility_on_in_the_config_starts_every_journey_in_it)
 	cr_assert_eq(k->idle_timeout, s->config->idle_timeout * JOURNEY_ACCESSIBLE_FACTOR);
 	journey_free(k);
 }
+
+Test(journey, a_field_says_which_characters_it_takes)
+{
+	j->field = JOURNEY_FIELD_PIN;
+	cr_assert(journey_takes(j, '7'));
+	cr_assert_not(journey_takes(j, '+'), "a PIN is digits");
+	cr_assert_not(journey_takes(j, '-'));
+	j->field = JOURNEY_FIELD_PHONE;
+	cr_assert(journey_takes(j, '+'), "a phone number may start with +");
+	cr_assert_not(journey_takes(j, '.'));
+	j->field = JOURNEY_FIELD_CARD;
+	cr_assert(journey_takes(j, '-'));
+	cr_assert_not(journey_takes(j, '+'));
+	j->field = JOURNEY_FIELD_EMAIL;
+	cr_assert(journey_takes(j, '.'));
+}

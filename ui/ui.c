@@ -89,8 +89,9 @@ enum ui_keypad_mode {
  * The numeric keypad: each key as a character, by its terminfo name in application mode, and
  * with NumLock off (where that is not already an arrow or a page key in ui_keys); what it does
  * where nothing is typed, where a field is typed into, and on the attract screen.  A plain
- * character on a screen with a field is typed, as ever, but * and /: the keypad's own keys are
- * told apart, and there its digits type and its other keys are commands.
+ * character on a screen with a field is typed where the field takes it, and * and / never are;
+ * the keypad's own keys are told apart, and there its digits type and its other keys are
+ * commands.
  */
 static const struct {
 	int		 c;
@@ -393,7 +394,12 @@ ui_keypad_command(const struct ui *u, int row, enum ui_keypad_mode mode)
 		return ui_keypad[row].idle;
 	switch (mode) {
 	case UI_PLAIN:
-		return typing == UI_REPEAT || typing == UI_HELP ? typing : UI_DEFAULT;
+		/* Typed where the field takes it; a dot the field does not take stays nothing, as
+		 * ever (a phone number written with dots must not lose digits). */
+		if (typing == UI_REPEAT || typing == UI_HELP)
+			return typing;
+		return typing == UI_TYPE || ui_keypad[row].c == '.' ||
+		    journey_takes(j, ui_keypad[row].c) ? UI_DEFAULT : typing;
 	case UI_NUMLOCK_OFF:
 		return typing == UI_TYPE ? ui_keypad[row].idle : typing;
 	default:
