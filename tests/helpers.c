@@ -10,8 +10,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "code.h"
 #include "customer.h"
 #include "helpers.h"
+#include "i18n.h"
 
 /* Make a new empty directory under /tmp. */
 char *
@@ -115,6 +117,23 @@ helpers_shop(const char *dir)
 	free((char *)paths.db);
 	free((char *)paths.key_file);
 	return s;
+}
+
+void
+helpers_english(void)
+{
+	char	*cause = NULL;
+
+	cr_assert_eq(i18n_init("assets/locale", &cause), 0, "%s", cause);
+	cr_assert_eq(i18n_use("en", &cause), 0, "%s", cause);
+}
+
+void
+helpers_code(struct shop *s, char *code)
+{
+	struct code_payload	p = { CODE_VERSION, 1, 7, 1, 3000 };
+
+	code_make(&p, vault_code_key(s->vault), code);
 }
 
 /* Enrol from JSON, asserting success. */

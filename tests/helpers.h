@@ -29,6 +29,14 @@ struct shop;
 /* A new store with its key file in dir, opened with the checkout's config (shop_close frees). */
 struct shop	*helpers_shop(const char *dir);
 
+/* The kiosk's interface text from the checkout's compiled catalogues, in English; aborts the
+ * test on failure. */
+void	 helpers_english(void);
+
+/* A genuine reward code of the shop (terminal 1, serial 7, rule 1, day 3000) into code, which
+ * has room for CODE_LEN + 1 bytes. */
+void	 helpers_code(struct shop *, char *code);
+
 /* Enrol a member from a JSON text; returns the uid in uid[17].  Aborts the test on failure. */
 void	 helpers_enroll(struct shop *, const char *json, time_t now, char *uid);
 

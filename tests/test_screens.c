@@ -28,16 +28,12 @@ static char		 code[CODE_LEN + 1];
 static void
 setup(void)
 {
-	struct code_payload	p = { CODE_VERSION, 1, 7, 1, 3000 };
-	char			*cause = NULL;
-
 	dir = helpers_tmpdir();
 	s = helpers_shop(dir);
-	cr_assert_eq(i18n_init("assets/locale", &cause), 0, "%s", cause);
-	cr_assert_eq(i18n_use("en", &cause), 0, "%s", cause);
+	helpers_english();
 	j = journey_new(s, HELPERS_NOW);
 	v = calloc(1, sizeof *v);
-	code_make(&p, vault_code_key(s->vault), code);
+	helpers_code(s, code);
 }
 
 static void

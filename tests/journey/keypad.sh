@@ -8,11 +8,8 @@
 . "$(dirname "$0")/kiosk.inc"
 
 fresh_store
-LOG="$WORK/speech.log"
-: >"$WORK/asound.conf"
-tm_start 80 24 env PREFKIOSK_SPEECH_LOG="$LOG" PULSE_SERVER=unix:/nonexistent/pulse \
-	ALSA_CONFIG_PATH="$WORK/asound.conf" \
-	"$PK" --db "$DB" --key-file "$KEY" --config "$CONFIG" run
+LOG=$SPEECH_LOG
+kiosk_speech "$CONFIG"
 
 # kp KEY...: keypad keys, one at a time (KP5 is tmux's name for the keypad's 5).
 kp() {
@@ -24,11 +21,6 @@ kp() {
 		esac
 		sleep 0.1
 	done
-}
-
-# said TEXT: until the speech log has TEXT.
-said() {
-	tm_poll "$TM_TIMEOUT" grep -qsF -- "$1" "$LOG"
 }
 
 check "the attract screen shows the keypad's keys" -- \

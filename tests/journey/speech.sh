@@ -9,23 +9,11 @@
 . "$(dirname "$0")/kiosk.inc"
 
 fresh_store
-LOG="$WORK/speech.log"
-: >"$WORK/asound.conf"
+LOG=$SPEECH_LOG
 
-# speaking [CONFIG_DIR]: the kiosk at 80x24 with speech on, its log in $LOG, no audio device.
+# speaking [CONFIG_DIR]: the kiosk with speech on (run --speech).
 speaking() {
-	rm -f "$LOG"
-	tm_start 80 24 env PREFKIOSK_SPEECH_LOG="$LOG" PULSE_SERVER=unix:/nonexistent/pulse \
-		ALSA_CONFIG_PATH="$WORK/asound.conf" \
-		"$PK" --db "$DB" --key-file "$KEY" --config "${1:-$CONFIG}" run --speech
-}
-
-# said TEXT: until the log has TEXT (a fixed string).
-said() {
-	tm_poll "$TM_TIMEOUT" grep -qsF -- "$1" "$LOG" && return 0
-	tm__diag "said: \"$1\" is not in the log:"
-	sed 's/^/#   |/' "$LOG" >&"$TM_DIAG" 2>/dev/null
-	return 1
+	kiosk_speech "${1:-$CONFIG}" --speech
 }
 
 # in_order TEXT...: the log has each TEXT after the one before it (later on its line, or on a
@@ -245,10 +233,7 @@ mkdir -p "$WORK/offer"
 sed -e 's/^speech = off$/speech = offer/' -e "s|^assets = .*|assets = $TOP/assets|" \
 	"$CONFIG/prefkiosk.ini" >"$WORK/offer/prefkiosk.ini"
 cp "$CONFIG/catalog.ini" "$WORK/offer/"
-rm -f "$LOG"
-tm_start 80 24 env PREFKIOSK_SPEECH_LOG="$LOG" PULSE_SERVER=unix:/nonexistent/pulse \
-	ALSA_CONFIG_PATH="$WORK/asound.conf" \
-	"$PK" --db "$DB" --key-file "$KEY" --config "$WORK/offer" run
+kiosk_speech "$WORK/offer"
 check "speech = offer: the attract screen offers speech" -- said $'en\tFor speech, press 5.'
 tm_wait_for "Keypad: 5 speech" >/dev/null
 check "and says nothing else" -- test "$(wc -l <"$LOG")" -eq 1
