@@ -13,13 +13,13 @@
  * and only then switches to playing in the background.  The engine's and ALSA's complaints go to
  * /dev/null while it starts: on a kiosk stderr is the customer's screen.
  *
- * Utterances are SSML: the text escaped, the earcon an <audio> element (a WAV file of generated
- * tones that espeak-ng plays in line, through the same path as the voice, and cancels with it),
+ * Utterances are SSML: the text escaped, the earcon an <audio> element (generated tones that
+ * espeak-ng plays in line, through the same path as the voice, and cancels with it),
  * and a spelled code a <say-as interpret-as="characters">.  The log is written when an utterance
  * is asked for, in that order, whether or not anything can be heard.
  *
- * Ownership: the speaker owns its log, its earcon files (in a private temporary directory,
- * removed on close), its last utterance and, in memory, the samples of it.
+ * Ownership: the speaker owns its log, its last utterance and, in memory, the samples of it.
+ * The earcons' files live only while the speaker opens (see speech_earcons_load).
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -97,7 +97,8 @@ struct speech {
 	FILE			*log;
 	char			 lang[8];	/* the voice in use */
 	char			 asked[8];	/* the language asked for, when it has no voice */
-	char			 dir[64];	/* the earcons' files, or "" */
+	char			 dir[64];	/* where the earcons were: their names */
+	bool			 earcons;	/* the engine has them */
 	char			*last;		/* the last utterance as SSML, for speech_repeat */
 	char			*last_log;	/* and as logged */
 	short			*pcm;		/* SPEECH_MEMORY: the last utterance's samples */
@@ -242,11 +243,18 @@ speech_write_earcon(const struct speech *sp, enum speech_earcon which)
 	return rc;
 }
 
-/* The earcons' directory and files; without them an earcon is only logged. */
+/*
+ * The earcons, into the engine: written as WAV files in a private directory, said once in
+ * memory, which loads them into the engine's table of sound icons by name, and removed again at
+ * once (a kiosk that is killed leaves nothing behind).  From then on an <audio> element with the
+ * same name plays them from that table.  Without them an earcon is only logged.
+ */
 static void
-speech_earcon_files(struct speech *sp)
+speech_earcons_load(struct speech *sp)
 {
 	const char	*tmp = getenv("TMPDIR");
+	char		 doc[256], path[96];
+	size_t		 i;
 
 	/* The directory goes into SSML as it is: nothing in it may need escaping. */
 	snprintf(sp->dir, sizeof sp->dir, "%s/prefkiosk-speech-XXXXXX", tmp != NULL &&
@@ -255,10 +263,26 @@ speech_earcon_files(struct speech *sp)
 		sp->dir[0] = '\0';
 		return;
 	}
-	if (speech_write_earcon(sp, SPEECH_SUCCESS) != 0 ||
-	    speech_write_earcon(sp, SPEECH_FAILURE) != 0)
-		snprintf(sp->problem, sizeof sp->problem, "the earcons could not be written in %s",
+	if (speech_write_earcon(sp, SPEECH_SUCCESS) == 0 &&
+	    speech_write_earcon(sp, SPEECH_FAILURE) == 0 &&
+	    sp->e.initialize_output(ENOUTPUT_MODE_SYNCHRONOUS, 0, NULL) == ENS_OK) {
+		snprintf(doc, sizeof doc, "<speak><audio src=\"%s/%s.wav\"/><audio src=\"%s/%s.wav\"/>"
+		    "</speak>", sp->dir, speech_earcons[SPEECH_SUCCESS].name, sp->dir,
+		    speech_earcons[SPEECH_FAILURE].name);
+		sp->e.set_callback(speech_collect);
+		sp->e.synthesize(doc, strlen(doc) + 1, 0, POS_CHARACTER, 0,
+		    espeakCHARS_UTF8 | espeakSSML, NULL, sp);
+		sp->earcons = sp->npcm > (size_t)sp->rate / 5;
+		sp->npcm = 0;
+	}
+	if (!sp->earcons)
+		snprintf(sp->problem, sizeof sp->problem, "the earcons could not be made in %s",
 		    sp->dir);
+	for (i = SPEECH_SUCCESS; i <= SPEECH_FAILURE; i++) {
+		snprintf(path, sizeof path, "%s/%s.wav", sp->dir, speech_earcons[i].name);
+		unlink(path);
+	}
+	rmdir(sp->dir);
 }
 
 /* Start the engine for the speaker's output; on failure the speaker keeps the log only. */
@@ -280,7 +304,7 @@ speech_start(struct speech *sp)
 	}
 	sp->engine = true;
 	sp->rate = sp->e.sample_rate();
-	speech_earcon_files(sp);
+	speech_earcons_load(sp);
 	sp->e.set_voice(SPEECH_DEFAULT_LANG);
 	if (sp->output == SPEECH_MEMORY) {
 		sp->e.set_callback(speech_collect);
@@ -290,6 +314,7 @@ speech_start(struct speech *sp)
 			sp->heard = true;
 		goto out;
 	}
+	sp->e.set_callback(NULL);	/* playing, the engine needs none */
 	/* Is there a device?  Only playing says so (see the top of the file). */
 	st = sp->e.initialize_output(ENOUTPUT_MODE_SYNCHRONOUS | ENOUTPUT_MODE_SPEAK_AUDIO, 0, NULL);
 	if (st == ENS_OK)
@@ -326,21 +351,11 @@ speech_open(enum speech_output output, const char *log)
 void
 speech_close(struct speech *sp)
 {
-	char	path[96];
-	size_t	i;
-
 	if (sp == NULL)
 		return;
 	if (sp->engine) {
 		sp->e.cancel();
 		sp->e.terminate();
-	}
-	if (sp->dir[0] != '\0') {
-		for (i = SPEECH_SUCCESS; i <= SPEECH_FAILURE; i++) {
-			snprintf(path, sizeof path, "%s/%s.wav", sp->dir, speech_earcons[i].name);
-			unlink(path);
-		}
-		rmdir(sp->dir);
 	}
 	if (sp->log != NULL)
 		fclose(sp->log);
@@ -436,7 +451,7 @@ speech_utter(struct speech *sp, enum speech_earcon earcon, const char *ssml, con
 	if (earcon != SPEECH_NO_EARCON) {
 		snprintf(line, sizeof line, "[earcon %s]", speech_earcons[earcon].name);
 		speech_log(sp, line);
-		if (sp->dir[0] != '\0')
+		if (sp->earcons)
 			snprintf(audio, sizeof audio, "<audio src=\"%s/%s.wav\"/>", sp->dir,
 			    speech_earcons[earcon].name);
 	}

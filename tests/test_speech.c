@@ -1,12 +1,14 @@
 /*
  * test_speech — the speaker through the real espeak-ng engine: a screen's text in English and
- * German synthesised to audible sound, the earcons as real tones, the log of every utterance in
- * order (a spelled code or personal data never in it), a new utterance cutting the old one off, a language
- * without a voice falling back to English where the log shows it, and a machine without an audio
- * device still logging.  Each test runs in its own process, so each has the engine to itself.
+ * German synthesised to audible sound, the earcons as real tones (their files gone before it
+ * speaks), the log of every utterance in order (a spelled code or personal data never in it), a
+ * new utterance cutting the old one off, a language without a voice falling back to English
+ * where the log shows it, and a machine without an audio device still logging.  Each test runs
+ * in its own process, so each has the engine to itself.
  */
 #include <criterion/criterion.h>
 
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,9 +101,21 @@ Test(speech, a_screen_in_english_and_german_is_audible_sound)
 
 Test(speech, the_earcons_are_tones_and_failure_is_the_longer)
 {
-	struct speech	*sp = speech_open(SPEECH_MEMORY, NULL);
+	struct speech	*sp;
 	size_t		 n_ok, n_bad;
 	int		 rate;
+	DIR		*d;
+	struct dirent	*e;
+
+	/* Their files are made in TMPDIR, loaded into the engine and gone before it speaks. */
+	setenv("TMPDIR", dir, 1);
+	sp = speech_open(SPEECH_MEMORY, NULL);
+	cr_assert_null(speech_problem(sp), "%s", speech_problem(sp));
+	cr_assert_not_null(d = opendir(dir));
+	while ((e = readdir(d)) != NULL)
+		cr_assert(strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0,
+		    "%s is left in TMPDIR", e->d_name);
+	closedir(d);
 
 	speech_say(sp, SPEECH_SUCCESS, "", NULL);
 	cr_assert_gt(test_speech_rms(sp, &n_ok, &rate), 2000.0, "the success earcon is loud");
