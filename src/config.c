@@ -69,6 +69,11 @@ static const struct config_option config_options[] = {
 	{ "terminal", "idle_warning", CONFIG_INT, CONFIG_AT(idle_warning), "30", 20, 300, NULL },
 	{ "terminal", "theme", CONFIG_CHOICE, CONFIG_AT(theme), "standard", 0, 0,
 	    "standard high_contrast" },
+	{ "terminal", "speech", CONFIG_CHOICE, CONFIG_AT(speech), "off", 0, 0, "off offer on" },
+	{ "terminal", "layout", CONFIG_CHOICE, CONFIG_AT(layout), "standard", 0, 0,
+	    "standard large" },
+	{ "terminal", "accessibility", CONFIG_CHOICE, CONFIG_AT(accessibility), "off", 0, 0,
+	    "off on" },
 
 	{ "locale", "languages", CONFIG_LANGUAGES, CONFIG_AT(languages), "en",
 	    1, CONFIG_MAX_LANGS, NULL },

@@ -31,6 +31,11 @@ struct config {
 	int	 idle_timeout;		/* seconds before the idle warning */
 	int	 idle_warning;		/* seconds of countdown, at least 20 */
 	char	*theme;			/* "standard" or "high_contrast" (F3 switches) */
+	char	*speech;		/* "off", "offer" (the attract screen offers it in speech)
+					 * or "on"; 5 on the attract screen switches */
+	char	*layout;		/* "standard" or "large" (9 on the attract screen) */
+	char	*accessibility;		/* "on": long time limits in every session; "off": only
+					 * while speech or the large layout is on */
 
 	/* [locale] */
 	char	*languages[CONFIG_MAX_LANGS];	/* ISO 639-1 codes, first is the default */

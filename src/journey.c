@@ -277,6 +277,12 @@ journey_accepts(enum journey_field f, int c)
 	}
 }
 
+bool
+journey_takes(const struct journey *j, int c)
+{
+	return journey_accepts(j->field, c);
+}
+
 /* Append a code point to the field being typed, as UTF-8. */
 static void
 journey_type(struct journey *j, const struct journey_event *ev)
@@ -688,6 +694,16 @@ journey_extend(struct journey *j, const struct journey_event *ev)
 	j->last_activity = ev->now;
 }
 
+/* Accessibility mode on or off: the idle timeout ten times the configured one, or that one.
+ * The warning stays as long, and can be answered as often as ever (WCAG 2.2.1). */
+static void
+journey_set_accessible(struct journey *j, const struct journey_event *ev)
+{
+	j->accessible = ev->arg != 0;
+	j->idle_timeout = j->shop->config->idle_timeout *
+	    (j->accessible ? JOURNEY_ACCESSIBLE_FACTOR : 1);
+}
+
 /* The desk's input: a scan, or what was typed into its one field. */
 static void
 journey_desk_take(struct journey *j, const struct journey_event *ev)
@@ -1082,6 +1098,7 @@ static const struct journey_transition journey_table[] = {
 	    JOURNEY_STAY, R | JOURNEY_LANGUAGE },
 	{ JOURNEY_ANY, JOURNEY_EV_CANCEL, NULL, NULL, JOURNEY_ATTRACT, R | JOURNEY_WIPE },
 	{ JOURNEY_ANY, JOURNEY_EV_STILL_HERE, NULL, journey_extend, JOURNEY_STAY, R },
+	{ JOURNEY_ANY, JOURNEY_EV_ACCESSIBLE, NULL, journey_set_accessible, JOURNEY_STAY, 0 },
 };
 
 #undef R
@@ -1097,6 +1114,10 @@ journey_new(const struct shop *s, time_t now)
 	j->shop = s;
 	j->idle_timeout = s->config->idle_timeout;
 	j->idle_warning = s->config->idle_warning < 20 ? 20 : s->config->idle_warning;
+	if (strcmp(s->config->accessibility, "on") == 0) {
+		struct journey_event on = { JOURNEY_EV_ACCESSIBLE, 1, NULL, now };
+		journey_set_accessible(j, &on);
+	}
 	journey_reset(j, now);
 	return j;
 }
@@ -1118,6 +1139,7 @@ journey_reset(struct journey *j, time_t now)
 	int			 lang = j->lang, timeout = j->idle_timeout;
 	int			 warning = j->idle_warning;
 	bool			 staff = j->staff_mode, admin = j->admin, desk = j->desk;
+	bool			 accessible = j->accessible;
 	char			 name[sizeof j->staff];
 
 	memcpy(name, j->staff, sizeof name);
@@ -1132,6 +1154,7 @@ journey_reset(struct journey *j, time_t now)
 	j->staff_mode = staff;
 	j->admin = admin;
 	j->desk = desk;
+	j->accessible = accessible;
 	j->draft = customer_enrolment_new();
 	snprintf(j->draft->profile->language, sizeof j->draft->profile->language, "%s",
 	    s->config->languages[lang]);

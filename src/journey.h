@@ -89,6 +89,7 @@ enum journey_event_type {
 	JOURNEY_EV_JOIN,
 	JOURNEY_EV_SIGNIN,
 	JOURNEY_EV_OPEN,	/* arg: the step a staff menu entry opens */
+	JOURNEY_EV_ACCESSIBLE,	/* arg: 1 long time limits (accessibility mode), 0 the usual */
 	JOURNEY_EV_NTYPES
 };
 
@@ -127,6 +128,8 @@ enum journey_effect {
 #define JOURNEY_EXTENSIONS	10	/* "I'm still here" at least this often */
 #define JOURNEY_FAREWELL	10	/* seconds the last screen of a session stays */
 #define JOURNEY_STAFF_MAX	32	/* staff accounts an admin screen lists */
+#define JOURNEY_ACCESSIBLE_FACTOR 10	/* accessibility mode: the idle timeout this many times
+					 * longer (WCAG 2.2.1) */
 
 /* The contact fields the contact step asks for, in order. */
 enum journey_field {
@@ -199,6 +202,7 @@ struct journey {
 	time_t				 warning_since;	/* 0: no warning on screen */
 	int				 extensions;
 	int				 idle_timeout, idle_warning;	/* seconds */
+	bool				 accessible;	/* accessibility mode: long time limits */
 };
 
 /* A new journey on the attract screen (journey_free wipes and frees). */
@@ -220,6 +224,10 @@ int		 journey_countdown(const struct journey *, time_t now);
 /* The contact fields the draft's chosen channels need (minimisation): a bitmask of
  * 1 << JOURNEY_FIELD_EMAIL and 1 << JOURNEY_FIELD_PHONE. */
 unsigned	 journey_needed_fields(const struct journey *);
+
+/* Would the character c be typed into the field being edited (j->field)?  The terminal asks,
+ * so that a keypad key a field does not take can be a command there instead. */
+bool		 journey_takes(const struct journey *, int c);
 
 /* The step's name, for tests and logs. */
 const char	*journey_step_name(enum journey_step);

@@ -10,8 +10,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "code.h"
 #include "customer.h"
 #include "helpers.h"
+#include "i18n.h"
 
 /* Make a new empty directory under /tmp. */
 char *
@@ -134,6 +136,23 @@ helpers_query_long(struct shop *s, const char *sql, const char *arg)
 	return n;
 }
 
+void
+helpers_english(void)
+{
+	char	*cause = NULL;
+
+	cr_assert_eq(i18n_init("assets/locale", &cause), 0, "%s", cause);
+	cr_assert_eq(i18n_use("en", &cause), 0, "%s", cause);
+}
+
+void
+helpers_code(struct shop *s, char *code)
+{
+	struct code_payload	p = { CODE_VERSION, 1, 7, 1, 3000 };
+
+	code_make(&p, vault_code_key(s->vault), code);
+}
+
 /* Enrol from JSON, asserting success. */
 void
 helpers_enroll(struct shop *s, const char *json, time_t now, char *uid)
@@ -177,18 +196,4 @@ helpers_zbar(const char *path, char *out, size_t size)
 	if (n > 0 && out[n - 1] == '\n')
 		out[n - 1] = '\0';
 	return pclose(p);
-}
-
-long
-helpers_count(struct shop *s, const char *sql)
-{
-	sqlite3_stmt	*q;
-	long		 n = -1;
-
-	cr_assert_eq(sqlite3_prepare_v2(store_db(s->store), sql, -1, &q, NULL), SQLITE_OK,
-	    "%s", sql);
-	if (sqlite3_step(q) == SQLITE_ROW)
-		n = (long)sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
-	return n;
 }

@@ -33,15 +33,20 @@ struct shop	*helpers_shop(const char *dir);
  * integer; -1 when there is no row. */
 long	 helpers_query_long(struct shop *, const char *sql, const char *arg);
 
+/* The kiosk's interface text from the checkout's compiled catalogues, in English; aborts the
+ * test on failure. */
+void	 helpers_english(void);
+
+/* A genuine reward code of the shop (terminal 1, serial 7, rule 1, day 3000) into code, which
+ * has room for CODE_LEN + 1 bytes. */
+void	 helpers_code(struct shop *, char *code);
+
 /* Enrol a member from a JSON text; returns the uid in uid[17].  Aborts the test on failure. */
 void	 helpers_enroll(struct shop *, const char *json, time_t now, char *uid);
 /* The same, with the rewards the sign-up earned into out. */
 struct reward_list;
 void	 helpers_enroll_rewards(struct shop *, const char *json, time_t now, char *uid,
 	    struct reward_list *out);
-
-/* The first column of the first row of a query on the shop's store (a count); -1 for none. */
-long	 helpers_count(struct shop *, const char *sql);
 
 /* What zbarimg reads in a picture, without the trailing newline, into out[size]; its exit
  * status (0 when it found a code). */

@@ -68,7 +68,7 @@ step(void)
 static long
 query_long(const char *sql)
 {
-	return helpers_count(s, sql);
+	return helpers_query_long(s, sql, NULL);
 }
 
 /* A sign-up through the kiosk: no channel, every purpose refused, a new card, PIN 2580. */

@@ -258,6 +258,36 @@ Test(config, an_unknown_choice_is_refused_with_the_choices)
 	    "'fax' is not one of: none device file command");
 }
 
+Test(config, speech_layout_and_accessibility_are_off_unless_chosen)
+{
+	static const struct {
+		const char	*lines, *speech, *layout, *accessibility;
+	} cases[] = {
+		{ "", "off", "standard", "off" },
+		{ "speech = offer\nlayout = large\naccessibility = on\n", "offer", "large", "on" },
+	};
+	struct config	*c;
+	char		*dir, *cause, *text;
+	size_t		 i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		text = test_config_with(cases[i].lines);
+		c = test_config_load(text, &dir, &cause);
+		cr_assert_not_null(c, "%s", cause);
+		cr_assert_str_eq(c->speech, cases[i].speech);
+		cr_assert_str_eq(c->layout, cases[i].layout);
+		cr_assert_str_eq(c->accessibility, cases[i].accessibility);
+		config_free(c);
+		helpers_rmdir(dir);
+		free(dir);
+		free(text);
+	}
+	test_config_refused_with("speech = yes\n", 1,
+	    "[terminal] speech: 'yes' is not one of: off offer on");
+	test_config_refused_with("layout = huge\n", 1, "'huge' is not one of: standard large");
+	test_config_refused_with("accessibility = 1\n", 1, "'1' is not one of: off on");
+}
+
 Test(config, languages_must_be_distinct_iso_codes)
 {
 	test_config_refused_with("[locale]\nlanguages = en EN\n", 2,

@@ -1,7 +1,8 @@
 /*
  * test_journey — the kiosk's state machine without a terminal: the new member's path, back,
  * cancel, review edits, minimisation, the sensitive purpose, the incentive notice, PINs, the
- * idle warning and timeout, language switches, and a member's "withdraw all".
+ * idle warning and timeout (ten times longer in accessibility mode), language switches, and a
+ * member's "withdraw all".
  */
 #include <criterion/criterion.h>
 
@@ -514,4 +515,69 @@ Test(journey, the_desk_signs_out_after_the_idle_time)
 	journey_handle(j, &tick);
 	tick.now += j->idle_warning;
 	cr_assert(journey_handle(j, &tick) & JOURNEY_WIPE);
+}
+
+Test(journey, accessibility_mode_waits_ten_times_as_long_and_the_warning_answers_as_often)
+{
+	struct journey_event	tick = { JOURNEY_EV_TICK, 0, NULL, 0 };
+	int			base = j->idle_timeout, i;
+
+	to_consents();
+	send(JOURNEY_EV_ACCESSIBLE, 1);
+	cr_assert(j->accessible);
+	cr_assert_eq(j->idle_timeout, base * JOURNEY_ACCESSIBLE_FACTOR);
+	cr_assert_eq(JOURNEY_ACCESSIBLE_FACTOR, 10);
+	tick.now = now + base;
+	cr_assert_eq(journey_handle(j, &tick), 0, "no warning after the usual time");
+	cr_assert_eq(journey_countdown(j, tick.now), -1);
+	for (i = 0; i < 12; i++) {
+		tick.now = now + base * JOURNEY_ACCESSIBLE_FACTOR - 1;
+		cr_assert_eq(journey_handle(j, &tick), 0, "not a second early, time %d", i);
+		tick.now += 1;
+		cr_assert(journey_handle(j, &tick) & JOURNEY_REDRAW, "the warning, time %d", i);
+		cr_assert_eq(journey_countdown(j, tick.now), j->idle_warning);
+		now = tick.now + j->idle_warning - 1;
+		send(JOURNEY_EV_STILL_HERE, 0);
+		cr_assert_eq(journey_countdown(j, now), -1, "extended, time %d", i);
+		STEP(JOURNEY_CONSENT);
+	}
+	cr_assert_geq(j->extensions, JOURNEY_EXTENSIONS);
+	tick.now = now + base * JOURNEY_ACCESSIBLE_FACTOR;
+	journey_handle(j, &tick);
+	tick.now += j->idle_warning;
+	cr_assert(journey_handle(j, &tick) & JOURNEY_WIPE, "unanswered, the session still ends");
+	STEP(JOURNEY_ATTRACT);
+	cr_assert(j->accessible, "the mode outlasts the session: the terminal decides its end");
+	cr_assert_eq(j->idle_timeout, base * JOURNEY_ACCESSIBLE_FACTOR);
+	send(JOURNEY_EV_ACCESSIBLE, 0);
+	cr_assert_not(j->accessible);
+	cr_assert_eq(j->idle_timeout, base, "off again: the configured time");
+}
+
+Test(journey, accessibility_on_in_the_config_starts_every_journey_in_it)
+{
+	struct journey	*k;
+
+	free(s->config->accessibility);
+	s->config->accessibility = strdup("on");
+	k = journey_new(s, now);
+	cr_assert(k->accessible);
+	cr_assert_eq(k->idle_timeout, s->config->idle_timeout * JOURNEY_ACCESSIBLE_FACTOR);
+	journey_free(k);
+}
+
+Test(journey, a_field_says_which_characters_it_takes)
+{
+	j->field = JOURNEY_FIELD_PIN;
+	cr_assert(journey_takes(j, '7'));
+	cr_assert_not(journey_takes(j, '+'), "a PIN is digits");
+	cr_assert_not(journey_takes(j, '-'));
+	j->field = JOURNEY_FIELD_PHONE;
+	cr_assert(journey_takes(j, '+'), "a phone number may start with +");
+	cr_assert_not(journey_takes(j, '.'));
+	j->field = JOURNEY_FIELD_CARD;
+	cr_assert(journey_takes(j, '-'));
+	cr_assert_not(journey_takes(j, '+'));
+	j->field = JOURNEY_FIELD_EMAIL;
+	cr_assert(journey_takes(j, '.'));
 }

@@ -2,7 +2,8 @@
  * test_screens — every screen of the journey drawn on an ncurses virtual terminal and read back:
  * in each language, at 80x24 and 200x60; "please enlarge" below 80x24; the QR read back from the
  * cells decodes; a checkbox toggle sends only a few bytes to the terminal; the admin dashboard's
- * charts at 80x24 and 120x40, paged by their headings, with small figures shown as "<5".
+ * charts at 80x24 and 120x40, paged by their headings, with small figures shown as "<5"; the
+ * large layout, in one column with space between the items.
  */
 #include <criterion/criterion.h>
 
@@ -27,16 +28,12 @@ static char		 code[CODE_LEN + 1];
 static void
 setup(void)
 {
-	struct code_payload	p = { CODE_VERSION, 1, 7, 1, 3000 };
-	char			*cause = NULL;
-
 	dir = helpers_tmpdir();
 	s = helpers_shop(dir);
-	cr_assert_eq(i18n_init("assets/locale", &cause), 0, "%s", cause);
-	cr_assert_eq(i18n_use("en", &cause), 0, "%s", cause);
+	helpers_english();
 	j = journey_new(s, HELPERS_NOW);
 	v = calloc(1, sizeof *v);
-	code_make(&p, vault_code_key(s->vault), code);
+	helpers_code(s, code);
 }
 
 static void
@@ -555,5 +552,85 @@ Test(screens, the_staff_menu_offers_the_dashboard_to_admins_only)
 	j->admin = false;
 	term_draw(&t, &d);
 	cr_assert_null(strstr(t.text, "Dashboard"), "%s", t.text);
+	term_close(&t);
+}
+
+/* The checks on the screen. */
+static int
+count_checks(const char *text)
+{
+	const char	*p;
+	int		 n = 0;
+
+	for (p = text; (p = strstr(p, "] ")) != NULL; p++)
+		n += p - text >= 2 && p[-2] == '[' && (p[-1] == 'x' || p[-1] == ' ');
+	return n;
+}
+
+/* The screen's lines with a check or radio in each of two columns. */
+static int
+two_columns(const char *text)
+{
+	const char	*line = text, *nl, *a;
+	int		 n = 0;
+
+	for (; *line != '\0'; line = nl + 1) {
+		if ((nl = strchr(line, '\n')) == NULL)
+			break;
+		a = strstr(line, "] ");
+		n += a != NULL && a < nl && strstr(a + 2, "] ") != NULL &&
+		    strstr(a + 2, "] ") < nl;
+	}
+	return n;
+}
+
+/* The checks followed by an empty line. */
+static int
+checks_apart(const char *text)
+{
+	const char	*line = text, *nl, *p;
+	int		 n = 0;
+
+	for (; *line != '\0'; line = nl + 1) {
+		if ((nl = strchr(line, '\n')) == NULL)
+			break;
+		p = strstr(line, "] ");
+		if (p == NULL || p > nl || strchr("x ", p[-1]) == NULL || p[-2] != '[')
+			continue;
+		for (p = nl + 1; *p == ' '; p++)
+			;
+		n += *p == '\n';
+	}
+	return n;
+}
+
+Test(screens, the_large_layout_has_one_column_space_and_fewer_items)
+{
+	struct term	t;
+	struct draw	d;
+	int		standard, large;
+
+	term_open(&t, 80, 24);
+	draw_init(&d, false);
+	fill(JOURNEY_INTERESTS);
+	term_draw(&t, &d);
+	cr_assert_gt(two_columns(t.text), 0, "two columns as usual\n%s", t.text);
+	cr_assert_eq(checks_apart(t.text), 0, "close together as usual");
+	standard = count_checks(t.text);
+	draw_set_large(&d, true);
+	term_draw(&t, &d);
+	cr_assert_eq(two_columns(t.text), 0, "one column\n%s", t.text);
+	large = count_checks(t.text);
+	cr_assert_gt(large, 1);
+	cr_assert_geq(checks_apart(t.text), large - 1, "an empty line after each check (the last "
+	    "may stand above the scroll mark)\n%s", t.text);
+	cr_assert_lt(large, standard, "fewer items on the screen: %d, not %d", large, standard);
+	cr_assert_not_null(strstr(t.text, "[x] Espresso & milk drinks: On"), "the state in words "
+	    "as ever\n%s", t.text);
+	/* The focus brings a control further down into sight. */
+	j->focus = 12;
+	term_draw(&t, &d);
+	cr_assert_not_null(strstr(t.text, "\xe2\x96\xb6 [ ]"), "the focused check is shown\n%s",
+	    t.text);
 	term_close(&t);
 }

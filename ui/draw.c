@@ -480,6 +480,33 @@ draw_layout(const struct view *v, int width, struct draw_line *lines)
 	return n;
 }
 
+/* The large layout: one column, and an empty line after every item, so that each stands apart
+ * and fewer share the screen (the body scrolls to the focus as ever). */
+static int
+draw_spread(struct draw_line *lines, int n)
+{
+	struct draw_line	out[DRAW_MAX_LINES];
+	int			i, k = 0;
+
+	for (i = 0; i < n && k < DRAW_MAX_LINES - 1; i++) {
+		out[k] = lines[i];
+		if (out[k].col == 1 || out[k].col == 2)
+			out[k].col = 0;
+		k++;
+		if (lines[i].item >= 0 && i + 1 < n && lines[i + 1].item >= 0 &&
+		    (lines[i + 1].item != lines[i].item || lines[i + 1].first))
+			out[k++] = (struct draw_line){ -1, 0, 0, 0, false };
+	}
+	memcpy(lines, out, (size_t)k * sizeof *out);
+	return k;
+}
+
+void
+draw_set_large(struct draw *d, bool large)
+{
+	d->large = large;
+}
+
 /* The chart glyphs the terminal can show. */
 static const struct draw_glyphs *
 draw_glyphs(const struct draw *d)
@@ -840,6 +867,8 @@ draw_view(struct draw *d, const struct view *v, int focus, int step, int warning
 			height -= used;
 		}
 	n = draw_layout(v, body_w, lines);
+	if (d->large)
+		n = draw_spread(lines, n);
 	for (i = 0; i < n; i++)
 		if (lines[i].item == focused && lines[i].first)
 			focus_line = i;

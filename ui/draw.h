@@ -31,11 +31,15 @@ struct draw {
 	int		 nhits;
 	int		 scroll;		/* the first body line shown */
 	int		 last_step;		/* the scroll starts again on a new screen */
+	bool		 large;		/* the large layout: one column, a line between items */
 };
 
 /* Colours, once curses is up. */
 void	draw_init(struct draw *, bool contrast);
 void	draw_set_contrast(struct draw *, bool contrast);
+
+/* The large layout for customers who see poorly: more space, fewer items on the screen. */
+void	draw_set_large(struct draw *, bool large);
 
 /* Draw a view with the focus on the focus-th control (modulo their number), and, when warning
  * is not negative, the idle warning with that many seconds left. */

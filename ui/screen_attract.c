@@ -1,5 +1,6 @@
 /*
- * screen_attract — the attract screen: the shop, touch to start, languages, sign in.
+ * screen_attract — the attract screen: the shop, touch to start, languages, sign in, and the
+ * keypad's keys for speech, large text and high contrast.
  */
 #include <stdio.h>
 #include <string.h>
@@ -42,6 +43,8 @@ screen_attract_build(const struct journey *j, struct view *v)
 	view_add(v, VIEW_NOTE, _("Already a member? Scan your card, or sign in."),
 	    JOURNEY_EV_NONE, 0);
 	view_add(v, VIEW_LINK, _("Sign in"), JOURNEY_EV_SIGNIN, 0);
+	view_add(v, VIEW_NOTE, _("Keypad: 5 speech, 9 large text, 3 high contrast, / every key"),
+	    JOURNEY_EV_NONE, 0);
 }
 
 const struct screen screen_attract = {

@@ -8,6 +8,18 @@
  * nothing, and Esc and q go back or are typed.  Each event goes to app_handle; the screen is
  * built again from the journey (ui/screen_*.c) and drawn (draw.c), and curses sends only what
  * changed.
+ *
+ * Everything can be done from a numeric keypad (ui_keypad): where no field takes typing its
+ * digits move, choose and go back; where one does, they type, and the keypad's other keys move
+ * on, erase, go back, repeat and list the keys.  A keypad in application mode (which the kiosk
+ * asks the terminal for) is told from the main keyboard by its own key codes; one that sends
+ * plain digits works as well, and one with NumLock off sends arrows, Home, End, Insert, Delete.
+ *
+ * Speech (speak.c says what, src/speech.c says it) follows each drawing: what is new on the
+ * screen is said.  It is on with --speech or speech = on, and 5 on the attract screen switches it
+ * for a session; the large layout (9) and high contrast (3) likewise.  When a session ends the
+ * next customer finds the kiosk as configured.  Speech or the large layout on puts the journey
+ * in accessibility mode: ten times the time before the idle warning.
  */
 #include <curses.h>
 #include <langinfo.h>
@@ -23,6 +35,8 @@
 #include "draw.h"
 #include "i18n.h"
 #include "screens.h"
+#include "speak.h"
+#include "speech.h"
 #include "ui.h"
 #include "util.h"
 
@@ -30,6 +44,7 @@
 #define UI_BURST_MS	35	/* a scanner's characters come faster than this */
 #define UI_SCAN_MIN	6	/* the shortest burst that is a scan */
 #define UI_KEY_ESC	27
+#define UI_KEYPAD_MAX	16	/* keys of a numeric keypad (ui_keypad) */
 
 struct ui {
 	struct app	*app;
@@ -37,9 +52,74 @@ struct ui {
 	struct view	*view;
 	bool		 contrast;
 	time_t		 last_tick;
+
+	/* Accessibility: what the config (and --speech) sets, and what this session has. */
+	bool			 speech_default, large_default;
+	bool			 speaking, large, offer;
+	struct speech		*speech;	/* opened when speech is first wanted */
+	struct speak		 said;		/* what has been said of the screen */
+	struct speak_utterance	*utterance;
+	int			 voice;		/* the language the speaker has, or -1 */
+	bool			 offered;	/* this attract screen has offered speech */
+	bool			 bell;		/* the last event rang */
+	bool			 help;		/* the keys are shown in the message row */
+	int			 last_step;
+	int			 keypad[UI_KEYPAD_MAX];	/* ui_keypad's keys in application
+							 * mode */
 };
 
-/* The terminal's events as journey events: the key table for keys that are not text. */
+/* What a key of the numeric keypad does when it does not type. */
+enum ui_command {
+	UI_DEFAULT,		/* what the key did before: typed, or nothing */
+	UI_TYPE,		/* its digit, typed */
+	UI_NEXT, UI_PREVIOUS, UI_NEXT5, UI_PREVIOUS5,
+	UI_SELECT, UI_BACK, UI_ERASE, UI_START,
+	UI_REPEAT, UI_HELP, UI_CODE,
+	UI_SPEECH, UI_LARGE, UI_CONTRAST,
+};
+
+/* How a keypad key arrived. */
+enum ui_keypad_mode {
+	UI_PLAIN,		/* a character: NumLock on, or the main keyboard */
+	UI_APPLICATION,		/* the keypad's own key code */
+	UI_NUMLOCK_OFF,		/* Home, End, Insert, Delete, Begin */
+};
+
+/*
+ * The numeric keypad: each key as a character, by its terminfo name in application mode, and
+ * with NumLock off (where that is not already an arrow or a page key in ui_keys); what it does
+ * where nothing is typed, where a field is typed into, and on the attract screen.  A plain
+ * character on a screen with a field is typed where the field takes it, and * and / never are;
+ * the keypad's own keys are told apart, and there its digits type and its other keys are
+ * commands.
+ */
+static const struct {
+	int		 c;
+	const char	*cap;
+	int		 off;
+	enum ui_command	 idle, typing, attract;
+} ui_keypad[] = {
+	{ '8', "ka2", 0, UI_PREVIOUS, UI_TYPE, UI_PREVIOUS },
+	{ '4', "kb1", 0, UI_PREVIOUS, UI_TYPE, UI_PREVIOUS },
+	{ '2', "kc2", 0, UI_NEXT, UI_TYPE, UI_NEXT },
+	{ '6', "kb3", 0, UI_NEXT, UI_TYPE, UI_NEXT },
+	{ '9', "ka3", 0, UI_PREVIOUS5, UI_TYPE, UI_LARGE },
+	{ '3', "kc3", 0, UI_NEXT5, UI_TYPE, UI_CONTRAST },
+	{ '5', "kb2", KEY_BEG, UI_SELECT, UI_TYPE, UI_SPEECH },
+	{ '0', "kpZRO", KEY_IC, UI_BACK, UI_TYPE, UI_START },
+	{ '7', "ka1", KEY_HOME, UI_REPEAT, UI_TYPE, UI_REPEAT },
+	{ '1', "kc1", KEY_END, UI_HELP, UI_TYPE, UI_HELP },
+	{ '+', "kpADD", 0, UI_NEXT, UI_NEXT, UI_NEXT },
+	{ '-', "kpSUB", 0, UI_BACK, UI_BACK, UI_START },
+	{ '.', "kpDOT", KEY_DC, UI_CODE, UI_ERASE, UI_START },
+	{ '*', "kpMUL", 0, UI_REPEAT, UI_REPEAT, UI_REPEAT },
+	{ '/', "kpDIV", 0, UI_HELP, UI_HELP, UI_HELP },
+};
+#define UI_KEYPAD_KEYS	(sizeof ui_keypad / sizeof ui_keypad[0])
+_Static_assert(UI_KEYPAD_KEYS <= UI_KEYPAD_MAX, "struct ui has room for every keypad key");
+
+/* The terminal's events as journey events: the key table for keys that are not text (a key
+ * with no event does the ui_command in arg). */
 static const struct {
 	int			 key;
 	enum journey_event_type	 event;
@@ -52,6 +132,8 @@ static const struct {
 	{ UI_KEY_ESC, JOURNEY_EV_BACK, 0 },	{ KEY_BACKSPACE, JOURNEY_EV_ERASE, 0 },
 	{ 127, JOURNEY_EV_ERASE, 0 },		{ 8, JOURNEY_EV_ERASE, 0 },
 	{ KEY_F(12), JOURNEY_EV_STAFF, 0 },
+	{ KEY_F(1), JOURNEY_EV_NONE, UI_HELP },	{ KEY_F(4), JOURNEY_EV_NONE, UI_LARGE },
+	{ KEY_F(5), JOURNEY_EV_NONE, UI_SPEECH },
 };
 
 static void
@@ -63,12 +145,27 @@ ui_build(struct ui *u)
 	screen_for(j->step)->build(j, u->view);
 }
 
+static void	ui_say(struct ui *);
+static void	ui_session_ended(struct ui *);
+
 static void
 ui_draw(struct ui *u)
 {
 	const struct journey	*j = app_journey(u->app);
 
+	if (j->step == JOURNEY_ATTRACT && u->last_step != JOURNEY_ATTRACT)
+		ui_session_ended(u);
+	u->last_step = (int)j->step;
 	ui_build(u);
+	ui_say(u);
+	/* What the terminal adds to the screen, after speech has read the screen's own. */
+	if (u->help)
+		u->view->message = _("Keys: 2 6 + next, 8 4 previous, 5 Enter choose, 0 - back, "
+		    ". erase, * repeat, / keys");
+	if (u->speaking && u->speech != NULL && !speech_heard(u->speech) &&
+	    u->view->status[0] == '\0')
+		util_copy(u->view->status, sizeof u->view->status,
+		    _("Speech is not available on this kiosk"));
 	draw_view(&u->draw, u->view, j->focus, (int)j->step, journey_countdown(j, time(NULL)));
 	refresh();
 }
@@ -82,6 +179,7 @@ ui_send(struct ui *u, enum journey_event_type type, int arg, const char *text)
 
 	if (effects & JOURNEY_QUIT)
 		return true;
+	u->bell = (effects & JOURNEY_BELL) != 0;
 	if (effects & JOURNEY_BELL)
 		beep();
 	if (effects & (JOURNEY_REDRAW | JOURNEY_UPDATE | JOURNEY_LANGUAGE))
@@ -111,9 +209,253 @@ ui_activate(struct ui *u)
 		return ui_send(u, JOURNEY_EV_START, 0, NULL);
 	if (i < 0)
 		return false;
+	/* Enter on the field typed into goes on; on another field, typing goes there. */
 	if (u->view->items[i].kind == VIEW_FIELD && ui_typing(u))
-		return ui_send(u, JOURNEY_EV_NEXT, 0, NULL);
+		return ui_send(u, u->view->items[i].focused_field ? JOURNEY_EV_NEXT :
+		    u->view->items[i].event, u->view->items[i].arg, NULL);
 	return ui_send(u, u->view->items[i].event, u->view->items[i].arg, NULL);
+}
+
+/* ---- speech ------------------------------------------------------------------------------ */
+
+/* The speaker, opened the first time speech is wanted (it loads the engine). */
+static struct speech *
+ui_speaker(struct ui *u)
+{
+	if (u->speech == NULL) {
+		u->speech = speech_open(SPEECH_AUDIO, getenv("PREFKIOSK_SPEECH_LOG"));
+		u->voice = -1;
+	}
+	return u->speech;
+}
+
+/* The speaker in the customer's language. */
+static void
+ui_voice(struct ui *u)
+{
+	const struct journey	*j = app_journey(u->app);
+
+	if (u->voice != j->lang) {
+		speech_language(u->speech, app_shop(u->app)->config->languages[j->lang]);
+		u->voice = j->lang;
+	}
+}
+
+/* Say what is new on the screen just built; with speech off, offer it on the attract screen. */
+static void
+ui_say(struct ui *u)
+{
+	const struct journey	*j = app_journey(u->app);
+	struct speak_utterance	*ut = u->utterance;
+	bool			 bell = u->bell;
+
+	u->bell = false;
+	if (j->step != JOURNEY_ATTRACT)
+		u->offered = false;
+	if (!u->speaking) {
+		if (u->offer && !u->offered && j->step == JOURNEY_ATTRACT) {
+			ui_voice(u);
+			speech_say(ui_speaker(u), SPEECH_NO_EARCON, speak_offer(), NULL);
+			u->offered = true;
+		}
+		return;
+	}
+	ui_voice(u);
+	if (speak_next(&u->said, u->view, j, draw_focused(u->view, j->focus),
+	    journey_countdown(j, time(NULL)), bell, ut))
+		speech_say(u->speech, ut->earcon, ut->text, ut->logged);
+	sodium_memzero(ut, sizeof *ut);
+}
+
+/* Accessibility mode for the journey: when the config says so, or speech or the large layout is
+ * on. */
+static void
+ui_accessible(struct ui *u)
+{
+	bool	on = strcmp(app_shop(u->app)->config->accessibility, "on") == 0 || u->speaking ||
+	    u->large;
+
+	if (app_journey(u->app)->accessible != on) {
+		struct journey_event ev = { JOURNEY_EV_ACCESSIBLE, on, NULL, time(NULL) };
+		app_handle(u->app, &ev);
+	}
+}
+
+/* The next customer finds the kiosk as configured: speech, layout, time limits. */
+static void
+ui_session_ended(struct ui *u)
+{
+	u->speaking = u->speech_default;
+	u->large = u->large_default;
+	draw_set_large(&u->draw, u->large);
+	ui_accessible(u);
+	speak_init(&u->said);
+	u->help = false;
+}
+
+/* Speech on or off for this session; said either way. */
+static void
+ui_toggle_speech(struct ui *u)
+{
+	u->speaking = !u->speaking;
+	ui_speaker(u);
+	ui_voice(u);
+	speak_init(&u->said);
+	if (!u->speaking)
+		speech_say(u->speech, SPEECH_NO_EARCON, _("Speech off."), NULL);
+	ui_accessible(u);
+	ui_draw(u);		/* with speech on, the screen is said from the top */
+}
+
+/* The large layout on or off for this session. */
+static void
+ui_toggle_large(struct ui *u)
+{
+	u->large = !u->large;
+	draw_set_large(&u->draw, u->large);
+	ui_accessible(u);
+	ui_draw(u);
+	if (u->speaking)
+		speech_say(u->speech, SPEECH_NO_EARCON, u->large ? _("Large text on.") :
+		    _("Large text off."), NULL);
+}
+
+/* The keys, shown in the message row until the next key, and said. */
+static void
+ui_help(struct ui *u)
+{
+	u->help = true;
+	ui_draw(u);
+	if (u->speaking)
+		speech_say(u->speech, SPEECH_NO_EARCON, speak_help(), NULL);
+}
+
+/* The reward code and card number on the screen, spelled out, on request. */
+static void
+ui_codes(struct ui *u)
+{
+	struct speak_codes	c;
+
+	if (!u->speaking)
+		return;
+	speak_codes(u->view, app_journey(u->app), &c);
+	if (c.n > 0)
+		speech_spell(u->speech, c.parts, c.n);
+	sodium_memzero(&c, sizeof c);
+}
+
+/* ---- the keypad -------------------------------------------------------------------------- */
+
+/* The keypad's keys in application mode, as this terminal's terminfo codes them. */
+static void
+ui_keypad_codes(struct ui *u)
+{
+	size_t	i;
+	char	*seq;
+
+	for (i = 0; i < UI_KEYPAD_KEYS; i++) {
+		seq = tigetstr(ui_keypad[i].cap);
+		u->keypad[i] = seq != NULL && seq != (char *)-1 ? key_defined(seq) : 0;
+	}
+}
+
+/* The row of ui_keypad a key is, and how it came; -1 when it is no keypad key. */
+static int
+ui_keypad_find(const struct ui *u, int key, bool code, enum ui_keypad_mode *mode)
+{
+	size_t	i;
+
+	for (i = 0; i < UI_KEYPAD_KEYS; i++) {
+		if (!code && ui_keypad[i].c == key)
+			*mode = UI_PLAIN;
+		else if (code && u->keypad[i] > 0 && u->keypad[i] == key)
+			*mode = UI_APPLICATION;
+		else if (code && ui_keypad[i].off != 0 && ui_keypad[i].off == key)
+			*mode = UI_NUMLOCK_OFF;
+		else
+			continue;
+		return (int)i;
+	}
+	return -1;
+}
+
+/* What a keypad key does here (the table above, applied). */
+static enum ui_command
+ui_keypad_command(const struct ui *u, int row, enum ui_keypad_mode mode)
+{
+	const struct journey	*j = app_journey(u->app);
+	enum ui_command		 typing = ui_keypad[row].typing;
+
+	if (j->desk)		/* staff type codes and card numbers */
+		return mode == UI_APPLICATION ? UI_TYPE : UI_DEFAULT;
+	if (j->step == JOURNEY_ATTRACT)
+		return ui_keypad[row].attract;
+	if (!ui_typing(u))
+		return ui_keypad[row].idle;
+	switch (mode) {
+	case UI_PLAIN:
+		/* Typed where the field takes it; a dot the field does not take stays nothing, as
+		 * ever (a phone number written with dots must not lose digits). */
+		if (typing == UI_REPEAT || typing == UI_HELP)
+			return typing;
+		return typing == UI_TYPE || ui_keypad[row].c == '.' ||
+		    journey_takes(j, ui_keypad[row].c) ? UI_DEFAULT : typing;
+	case UI_NUMLOCK_OFF:
+		return typing == UI_TYPE ? ui_keypad[row].idle : typing;
+	default:
+		return typing;
+	}
+}
+
+/* Do a command; true when an admin left the kiosk. */
+static bool
+ui_command(struct ui *u, enum ui_command cmd, int c)
+{
+	switch (cmd) {
+	case UI_DEFAULT:
+		return false;
+	case UI_TYPE:
+		return ui_send(u, JOURNEY_EV_CHAR, c, NULL);
+	case UI_NEXT:
+		return ui_send(u, JOURNEY_EV_FOCUS, 1, NULL);
+	case UI_PREVIOUS:
+		return ui_send(u, JOURNEY_EV_FOCUS, -1, NULL);
+	case UI_NEXT5:
+		return ui_send(u, JOURNEY_EV_FOCUS, 5, NULL);
+	case UI_PREVIOUS5:
+		return ui_send(u, JOURNEY_EV_FOCUS, -5, NULL);
+	case UI_SELECT:
+		return ui_activate(u);
+	case UI_BACK:
+		return app_journey(u->app)->step != JOURNEY_ATTRACT &&
+		    ui_send(u, JOURNEY_EV_BACK, 0, NULL);
+	case UI_ERASE:
+		return ui_send(u, JOURNEY_EV_ERASE, 0, NULL);
+	case UI_START:
+		return ui_send(u, JOURNEY_EV_START, 0, NULL);
+	case UI_REPEAT:
+		if (u->speaking)
+			speech_repeat(u->speech);
+		return false;
+	case UI_HELP:
+		ui_help(u);
+		return false;
+	case UI_CODE:
+		ui_codes(u);
+		return false;
+	case UI_SPEECH:
+		ui_toggle_speech(u);
+		return false;
+	case UI_LARGE:
+		ui_toggle_large(u);
+		return false;
+	case UI_CONTRAST:
+		u->contrast = !u->contrast;
+		draw_set_contrast(&u->draw, u->contrast);
+		ui_draw(u);
+		return false;
+	}
+	return false;
 }
 
 /* A character typed (not a scan). */
@@ -121,11 +463,17 @@ static bool
 ui_char(struct ui *u, wint_t c)
 {
 	const struct journey	*j = app_journey(u->app);
+	enum ui_keypad_mode	 mode;
+	enum ui_command		 cmd;
+	int			 row;
 
 	if (c == '\r' || c == '\n' || (c == ' ' && !ui_typing(u)))
 		return ui_activate(u);
 	if (c < 0x20 || c == 0x7f)
 		return false;		/* Ctrl-C, Ctrl-Z, Ctrl-\ and the like: nothing */
+	if ((row = ui_keypad_find(u, (int)c, false, &mode)) >= 0 &&
+	    (cmd = ui_keypad_command(u, row, mode)) != UI_DEFAULT)
+		return ui_command(u, cmd, (int)c);
 	if (j->step == JOURNEY_ATTRACT)
 		return ui_send(u, JOURNEY_EV_START, 0, NULL);
 	/* At the desk a key typed on a result starts the next code. */
@@ -155,6 +503,7 @@ ui_scan(struct ui *u, const wchar_t *burst, size_t n)
 				return true;
 		return ui_activate(u);
 	}
+	u->bell = (effects & JOURNEY_BELL) != 0;
 	if (effects & JOURNEY_BELL)
 		beep();
 	ui_draw(u);
@@ -212,8 +561,15 @@ static bool
 ui_key(struct ui *u, int key)
 {
 	const struct journey	*j = app_journey(u->app);
+	enum ui_keypad_mode	 mode;
+	enum ui_command		 cmd;
 	size_t			 i;
+	int			 row;
 
+	/* The numeric keypad; a key it does not use here goes on as the key it is. */
+	if ((row = ui_keypad_find(u, key, true, &mode)) >= 0 &&
+	    (cmd = ui_keypad_command(u, row, mode)) != UI_DEFAULT)
+		return ui_command(u, cmd, ui_keypad[row].c);
 	switch (key) {
 	case KEY_MOUSE:
 		return ui_mouse(u);
@@ -226,15 +582,14 @@ ui_key(struct ui *u, int key)
 		return ui_send(u, JOURNEY_EV_LANGUAGE, (j->lang + 1) %
 		    app_shop(u->app)->config->nlanguages, NULL);
 	case KEY_F(3):
-		u->contrast = !u->contrast;
-		draw_set_contrast(&u->draw, u->contrast);
-		ui_draw(u);
-		return false;
+		return ui_command(u, UI_CONTRAST, 0);
 	default:
 		break;
 	}
 	for (i = 0; i < sizeof ui_keys / sizeof ui_keys[0]; i++)
 		if (ui_keys[i].key == key) {
+			if (ui_keys[i].event == JOURNEY_EV_NONE)
+				return ui_command(u, (enum ui_command)ui_keys[i].arg, 0);
 			if (ui_keys[i].event == JOURNEY_EV_ERASE && !ui_typing(u))
 				return false;
 			if (ui_keys[i].event == JOURNEY_EV_BACK && j->step == JOURNEY_ATTRACT)
@@ -261,6 +616,10 @@ ui_step(struct ui *u)
 	}
 	if (r == ERR)
 		return false;
+	if (u->help) {
+		u->help = false;	/* the keys stay on the screen until the next one */
+		ui_draw(u);
+	}
 	if (r == KEY_CODE_YES)
 		return ui_key(u, (int)c);
 	if (c == UI_KEY_ESC || c == '\t' || c == 127 || c == 8)
@@ -306,15 +665,20 @@ ui_run(struct shop *s, int argc, char **argv, FILE *err)
 	bool		 desk = strcmp(s->config->mode, "desk") == 0;
 	int		 rc, i;
 
-	/* run [--desk] [--staff NAME] */
+	memset(&u, 0, sizeof u);
+	u.speech_default = strcmp(s->config->speech, "on") == 0;
+	/* run [--desk] [--staff NAME] [--speech] */
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--desk") == 0)
 			desk = true;
+		else if (strcmp(argv[i], "--speech") == 0)
+			u.speech_default = true;
 		else if (strcmp(argv[i], "--staff") == 0 && i + 1 < argc && argv[i + 1][0] != '\0'
 		    && strlen(argv[i + 1]) < sizeof ((struct journey *)NULL)->staff)
 			staff = argv[++i];
 		else {
-			fprintf(err, "prefkiosk: usage: prefkiosk run [--desk] [--staff NAME]\n");
+			fprintf(err, "prefkiosk: usage: prefkiosk run [--desk] [--staff NAME] "
+			    "[--speech]\n");
 			return 2;
 		}
 	}
@@ -328,8 +692,10 @@ ui_run(struct shop *s, int argc, char **argv, FILE *err)
 	signal(SIGINT, SIG_IGN);
 	signal(SIGQUIT, SIG_IGN);
 	signal(SIGTSTP, SIG_IGN);
-	memset(&u, 0, sizeof u);
 	u.view = util_xcalloc(1, sizeof *u.view);
+	u.utterance = util_xcalloc(1, sizeof *u.utterance);
+	u.large_default = strcmp(s->config->layout, "large") == 0;
+	u.offer = strcmp(s->config->speech, "offer") == 0;
 	u.contrast = strcmp(s->config->theme, "high_contrast") == 0;
 	initscr();
 	raw();
@@ -341,13 +707,21 @@ ui_run(struct shop *s, int argc, char **argv, FILE *err)
 	mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED, NULL);
 	mouseinterval(0);
 	timeout(UI_TICK_MS);
+	ui_keypad_codes(&u);
 	draw_init(&u.draw, u.contrast);
 	u.app = desk ? app_new_desk(s, time(NULL), staff) : app_new(s, time(NULL));
+	u.last_step = (int)app_journey(u.app)->step;
+	ui_session_ended(&u);		/* the first session starts as configured */
+	/* The engine is loaded now only when speech is on or offered: the others never pay. */
+	if (u.speech_default || u.offer)
+		ui_speaker(&u);
 	ui_draw(&u);
 	while (!ui_step(&u))
 		;
 	endwin();
+	speech_close(u.speech);
 	app_free(u.app);
+	free(u.utterance);
 	free(u.view);
 	return 0;
 }
