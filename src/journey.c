@@ -764,12 +764,19 @@ journey_in_kiosk(const struct journey *j, const struct journey_event *ev)
 	return !j->desk;
 }
 
+/* Leave a staff screen for another, with nothing typed (no PIN) left behind. */
+static void
+journey_leave_to(struct journey *j, enum journey_step step)
+{
+	sodium_memzero(j->text, sizeof j->text);
+	journey_go(j, step);
+}
+
 static void
 journey_staff_menu(struct journey *j, const struct journey_event *ev)
 {
 	(void)ev;
-	sodium_memzero(j->text, sizeof j->text);
-	journey_go(j, JOURNEY_STAFF_MENU);
+	journey_leave_to(j, JOURNEY_STAFF_MENU);
 }
 
 /* A key rotation not yet done (one a visit: the screen then shows what it did). */
@@ -804,19 +811,16 @@ static void
 journey_add_account(struct journey *j, const struct journey_event *ev)
 {
 	(void)ev;
-	sodium_memzero(j->text, sizeof j->text);
+	journey_leave_to(j, JOURNEY_ADMIN_STAFF_ADD);
 	j->figures.role = STAFF_ROLE_STAFF;
 	j->field = JOURNEY_FIELD_NAME;
-	journey_go(j, JOURNEY_ADMIN_STAFF_ADD);
 }
 
-/* Back to the list of accounts, with no PIN left behind. */
 static void
 journey_staff_list(struct journey *j, const struct journey_event *ev)
 {
 	(void)ev;
-	sodium_memzero(j->text, sizeof j->text);
-	journey_go(j, JOURNEY_ADMIN_STAFF);
+	journey_leave_to(j, JOURNEY_ADMIN_STAFF);
 }
 
 static void

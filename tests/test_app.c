@@ -205,6 +205,23 @@ add_staff(const char *name, enum staff_role role, const char *pin)
 	    "%s", cause);
 }
 
+/* anna signs in as an admin; then ben, another admin, removes her account (and, with
+ * as_staff, adds her back as staff) behind the kiosk's back. */
+static void
+admin_demoted_after_sign_in(bool as_staff)
+{
+	char	*cause = NULL;
+
+	add_staff("anna", STAFF_ROLE_ADMIN, "9876");
+	add_staff("ben", STAFF_ROLE_ADMIN, "1357");
+	a = app_new(s, now);
+	staff_gate("anna", "9876");
+	cr_assert(app_journey(a)->admin);
+	cr_assert_eq(staff_remove(s->store, "anna", &cause), STAFF_OK, "%s", cause);
+	if (as_staff)
+		add_staff("anna", STAFF_ROLE_STAFF, "9876");
+}
+
 Test(app, an_admin_previews_then_applies_retention)
 {
 	char	uid[CUSTOMER_UID_LEN + 1];
@@ -253,15 +270,7 @@ Test(app, a_staff_pin_never_reaches_an_admin_action)
 
 Test(app, an_admin_demoted_since_signing_in_is_refused_and_it_is_recorded)
 {
-	char	*cause = NULL;
-
-	add_staff("anna", STAFF_ROLE_ADMIN, "1357");
-	add_staff("ben", STAFF_ROLE_ADMIN, "2468");
-	a = app_new(s, now);
-	staff_gate("anna", "1357");
-	cr_assert(app_journey(a)->admin);
-	/* Another admin removes anna's account while she is signed in. */
-	cr_assert_eq(staff_remove(s->store, "anna", &cause), STAFF_OK, "%s", cause);
+	admin_demoted_after_sign_in(false);
 	cr_assert(send(JOURNEY_EV_OPEN, JOURNEY_ADMIN_PURGE, NULL) & JOURNEY_BELL);
 	cr_assert_eq(step(), JOURNEY_STAFF_MENU);
 	cr_assert_not(app_journey(a)->admin, "no admin rights left");
@@ -274,14 +283,9 @@ Test(app, an_admin_demoted_since_signing_in_is_refused_and_it_is_recorded)
 
 Test(app, an_admin_removed_since_signing_in_cannot_leave_the_kiosk)
 {
-	char		*cause = NULL;
 	unsigned	 out;
 
-	add_staff("anna", STAFF_ROLE_ADMIN, "1357");
-	add_staff("ben", STAFF_ROLE_ADMIN, "2468");
-	a = app_new(s, now);
-	staff_gate("anna", "1357");
-	cr_assert_eq(staff_remove(s->store, "anna", &cause), STAFF_OK, "%s", cause);
+	admin_demoted_after_sign_in(false);
 	out = send(JOURNEY_EV_YES, 0, NULL);
 	cr_assert_eq(out & JOURNEY_QUIT, 0u, "the kiosk stays");
 	cr_assert(out & JOURNEY_BELL);
@@ -293,7 +297,7 @@ Test(app, an_admin_removed_since_signing_in_cannot_leave_the_kiosk)
 
 	/* ben, still an admin, may. */
 	send(JOURNEY_EV_BACK, 0, NULL);
-	staff_gate("ben", "2468");
+	staff_gate("ben", "1357");
 	cr_assert(send(JOURNEY_EV_YES, 0, NULL) & JOURNEY_QUIT);
 	cr_assert_eq(query_long("SELECT count(*) FROM audit WHERE staff = 'ben' AND"
 	    " action = 'leave_kiosk'"), 1);
@@ -413,17 +417,8 @@ Test(app, an_admin_gets_the_dashboard_with_its_figures_until_the_session_ends)
 
 Test(app, an_admin_made_staff_since_signing_in_gets_no_dashboard)
 {
-	char	*cause = NULL;
-
 	six_members();
-	add_staff("anna", STAFF_ROLE_ADMIN, "9876");
-	add_staff("ben", STAFF_ROLE_ADMIN, "1357");
-	a = app_new(s, now);
-	staff_gate("anna", "9876");
-	cr_assert(app_journey(a)->admin);
-	/* Another admin makes her staff, from the command line, while she is signed in. */
-	cr_assert_eq(staff_remove(s->store, "anna", &cause), STAFF_OK, "%s", cause);
-	add_staff("anna", STAFF_ROLE_STAFF, "9876");
+	admin_demoted_after_sign_in(true);
 	cr_assert(send(JOURNEY_EV_OPEN, JOURNEY_ADMIN_DASHBOARD, NULL) & JOURNEY_BELL);
 	cr_assert_eq(step(), JOURNEY_STAFF_MENU, "step %s", journey_step_name(step()));
 	cr_assert_null(app_journey(a)->dashboard);

@@ -26,21 +26,9 @@ pk enroll <<<'{"card":"4000 2222 3333","name":"Ben","phone":"0171 2345678",
 sqlite3 "$DB" "UPDATE customers SET last_seen = last_seen - 3 * 366 * 86400
   WHERE uid = '$OLD'"
 
-# staff_in NAME PIN: through the staff gate from the attract screen.
-staff_in() {
-	tm_keys F12
-	tm_wait_for "Name:" >/dev/null
-	tm_type "$1"
-	sleep 0.1
-	tm_keys Enter
-	tm_type "$2"
-	sleep 0.1
-	tm_keys Enter
-}
-
 kiosk 80 24
 tm_wait_for "Touch the screen or press any key" >/dev/null
-staff_in bob 1234
+staff_gate bob 1234
 check "staff get the staff menu" -- tm_wait_for "Staff-assisted sign-up"
 check "without retention" -- sh -c "! grep -q 'Retention' '$TM_SCREEN'"
 check "or staff accounts" -- sh -c "! grep -q 'Staff accounts' '$TM_SCREEN'"
@@ -59,7 +47,7 @@ check "Esc goes back to the staff menu, not out" -- tm_wait_for "Staff-assisted 
 click_on "Back"
 tm_wait_for "Touch the screen or press any key" >/dev/null
 
-staff_in anna 9876
+staff_gate anna 9876
 check "an admin gets retention" -- tm_wait_for "Retention: erase what is due"
 check "and staff accounts" -- tm_shows "Staff accounts"
 click_on "Retention: erase what is due"

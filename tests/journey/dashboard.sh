@@ -14,18 +14,6 @@ for i in 1 2 3 4 5 6; do
 	  \"interests\":[\"tea\"],\"consents\":{\"email_marketing\":true}}" >/dev/null
 done
 
-# staff_gate NAME PIN: sign in at the staff gate from the attract screen.
-staff_gate() {
-	tm_keys F12
-	tm_wait_for "Name:" >/dev/null
-	tm_type "$1"
-	sleep 0.1
-	tm_keys Enter
-	tm_type "$2"
-	sleep 0.1
-	tm_keys Enter
-}
-
 kiosk 80 24
 tm_wait_for "Touch the screen or press any key" >/dev/null
 staff_gate anna 9876
