@@ -4,6 +4,7 @@
  */
 #include <assert.h>
 #include <ctype.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -135,13 +136,16 @@ code_make(const struct code_payload *p, const unsigned char key[32], char out[CO
 	out[CODE_LEN] = '\0';
 }
 
-enum code_status
-code_parse(const char *input, const unsigned char key[32], struct code_payload *p,
+/*
+ * Read a code as typed or scanned into its packed bits (buf), payload and canonical form, all but
+ * its tag: the format, the check symbol and the version.
+ */
+static enum code_status
+code_read(const char *input, unsigned char buf[CODE_BYTES], struct code_payload *p,
     char canonical[CODE_LEN + 1])
 {
-	unsigned char	 buf[CODE_BYTES], tag[CODE_TAG_BYTES], want[CODE_TAG_BYTES];
 	unsigned char	 values[CODE_SYMBOLS];
-	unsigned	 pos = 0, tpos = 0;
+	unsigned	 pos = 0;
 	int		 n = 0, v, check = -1, i;
 	const char	*c;
 
@@ -163,7 +167,7 @@ code_parse(const char *input, const unsigned char key[32], struct code_payload *
 	if ((unsigned)check != code_check(values))
 		return CODE_BAD_CHECK;
 
-	memset(buf, 0, sizeof buf);
+	memset(buf, 0, CODE_BYTES);
 	for (i = 0; i < CODE_SYMBOLS; i++)
 		code_put(buf, &pos, values[i], 5);
 	pos = 0;
@@ -174,6 +178,22 @@ code_parse(const char *input, const unsigned char key[32], struct code_payload *
 	p->expiry_day = (unsigned)code_get(buf, &pos, CODE_BITS_DAY);
 	if (p->version != CODE_VERSION)
 		return CODE_BAD_VERSION;
+	if (canonical != NULL) {
+		for (i = 0; i < CODE_SYMBOLS; i++)
+			canonical[i] = base32_alphabet[values[i]];
+		canonical[CODE_SYMBOLS] = code_check_symbol((unsigned)check);
+		canonical[CODE_LEN] = '\0';
+	}
+	return CODE_OK;
+}
+
+/* Is the tag in the packed bits of a code read by code_read the one key makes?  Compared in
+ * constant time. */
+static bool
+code_tag_ok(unsigned char buf[CODE_BYTES], const unsigned char key[32])
+{
+	unsigned char	 tag[CODE_TAG_BYTES], want[CODE_TAG_BYTES];
+	unsigned	 pos = CODE_PAYLOAD_BITS, tpos = 0;
 
 	memset(tag, 0, sizeof tag);
 	code_put(tag, &tpos, code_get(buf, &pos, 50), 50);
@@ -182,13 +202,27 @@ code_parse(const char *input, const unsigned char key[32], struct code_payload *
 	buf[CODE_PAYLOAD_BYTES - 1] &= 0xe0;
 	memset(buf + CODE_PAYLOAD_BYTES, 0, CODE_BYTES - CODE_PAYLOAD_BYTES);
 	code_tag(buf, key, want);
-	if (canonical != NULL) {
-		for (i = 0; i < CODE_SYMBOLS; i++)
-			canonical[i] = base32_alphabet[values[i]];
-		canonical[CODE_SYMBOLS] = code_check_symbol((unsigned)check);
-		canonical[CODE_LEN] = '\0';
-	}
-	return sodium_memcmp(tag, want, CODE_TAG_BYTES) == 0 ? CODE_OK : CODE_FORGED;
+	return sodium_memcmp(tag, want, CODE_TAG_BYTES) == 0;
+}
+
+enum code_status
+code_decode(const char *input, struct code_payload *p, char canonical[CODE_LEN + 1])
+{
+	unsigned char	buf[CODE_BYTES];
+
+	return code_read(input, buf, p, canonical);
+}
+
+enum code_status
+code_parse(const char *input, const unsigned char key[32], struct code_payload *p,
+    char canonical[CODE_LEN + 1])
+{
+	unsigned char		buf[CODE_BYTES];
+	enum code_status	rc;
+
+	if ((rc = code_read(input, buf, p, canonical)) != CODE_OK)
+		return rc;
+	return code_tag_ok(buf, key) ? CODE_OK : CODE_FORGED;
 }
 
 void

@@ -57,6 +57,14 @@ void	code_make(const struct code_payload *p, const unsigned char key[32],
 enum code_status code_parse(const char *input, const unsigned char key[32],
 	    struct code_payload *p, char canonical[CODE_LEN + 1]);
 
+/*
+ * The same without the tag: whether the input has a code's form (length, alphabet, check
+ * symbol, version), with *p and canonical as above.  CODE_OK says nothing of who made it: the
+ * ledger recognises a code it issued by its exact text, and code_parse settles the others.
+ */
+enum code_status code_decode(const char *input, struct code_payload *p,
+	    char canonical[CODE_LEN + 1]);
+
 /* "XXXXXX-XXXXXX-XXXXXX-XXXXXX-XXXXXX-XXXXXX" for a canonical code, into out. */
 void	code_group(const char *code, char out[CODE_GROUPED_LEN + 1]);
 

@@ -5,6 +5,8 @@
  */
 #include <criterion/criterion.h>
 
+#include <ctype.h>
+
 #include <sys/wait.h>
 
 #include <stdio.h>
@@ -263,6 +265,45 @@ Test(reward, forged_unknown_and_mistyped_codes_are_told_apart)
 	cr_assert_eq(reward_redeem(s, code, NULL, NULL, HELPERS_NOW, &t, &cause), 0);
 	cr_assert_eq(t.status, REWARD_INVALID);
 	cr_assert_eq(t.code_status, CODE_BAD_CHECK);
+	cr_assert_eq(helpers_query_long(s,
+	    "SELECT count(*) FROM rewards WHERE state = 'redeemed'", NULL), 0);
+}
+
+Test(reward, a_held_serial_answers_only_to_its_own_code)
+{
+	struct reward_ticket	t;
+	struct reward_list	l;
+	struct code_payload	p;
+	unsigned char		other[32];
+	char			uid[CUSTOMER_UID_LEN + 1], code[CODE_LEN + 1], *cause = NULL;
+	size_t			i;
+
+	enroll(MEMBER_JSON, uid, &l);
+	cr_assert_eq(code_parse(l.v[0].code, vault_code_key(s->vault), &p, NULL), CODE_OK);
+
+	/* The same serial under our key, another expiry day: genuine, but not the code issued. */
+	p.expiry_day++;
+	code_make(&p, vault_code_key(s->vault), code);
+	cr_assert_eq(reward_check(s, code, HELPERS_NOW, &t, &cause), 0);
+	cr_assert_eq(t.status, REWARD_FORGED);
+	cr_assert_eq(t.code_status, CODE_OK, "its tag is ours; the ledger says otherwise");
+
+	/* The same serial and payload under another key: forged, and its text not kept. */
+	p.expiry_day--;
+	randombytes_buf(other, sizeof other);
+	code_make(&p, other, code);
+	cr_assert_eq(reward_redeem(s, code, NULL, NULL, HELPERS_NOW, &t, &cause), 0);
+	cr_assert_eq(t.status, REWARD_FORGED);
+	cr_assert_eq(t.code_status, CODE_FORGED);
+	cr_assert_str_eq(t.code, "");
+
+	/* The code as issued, typed in lower case, is the one the ledger holds. */
+	for (i = 0; l.v[0].code[i] != '\0'; i++)
+		code[i] = (char)tolower((unsigned char)l.v[0].code[i]);
+	code[i] = '\0';
+	cr_assert_str_neq(code, l.v[0].code);
+	cr_assert_eq(reward_check(s, code, HELPERS_NOW, &t, &cause), 0);
+	cr_assert_eq(t.status, REWARD_VALID);
 	cr_assert_eq(helpers_query_long(s,
 	    "SELECT count(*) FROM rewards WHERE state = 'redeemed'", NULL), 0);
 }
