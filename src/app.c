@@ -384,8 +384,7 @@ app_desk_scan(struct app *a, time_t now, char **cause)
 
 	j->signed_in = false;
 	j->uid[0] = '\0';
-	if (code_decode(j->scanned_text, &payload, NULL) !=
-	    CODE_MALFORMED) {
+	if (code_decode(j->scanned_text, &payload, NULL) != CODE_MALFORMED) {
 		if (reward_redeem(a->shop, j->scanned_text, a->till, j->staff, now, &j->ticket,
 		    cause) != 0)
 			return journey_done(j, JOURNEY_DESK_SCAN, true,
