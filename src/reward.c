@@ -427,23 +427,6 @@ reward_grant(struct shop *s, const char *uid, int rule, time_t now, struct rewar
 	return reward_finish(s, rc, cause);
 }
 
-/*
- * A code the ledger does not hold as it was issued: its tag says whether it is genuine.  A
- * genuine one is status (another terminal's code the ledger does not know yet, or a serial the
- * ledger holds with a different code: not ours); a forged one is forged, and its text is not
- * kept.
- */
-static void
-reward_stranger(struct shop *s, struct reward_ticket *t, enum reward_status status)
-{
-	struct code_payload	p;
-
-	t->code_status = code_parse(t->code, vault_code_key(s->vault), &p, NULL);
-	t->status = t->code_status == CODE_OK ? status : REWARD_FORGED;
-	if (t->code_status != CODE_OK)
-		t->code[0] = '\0';
-}
-
 /* Read the ledger row of a parsed code into t; the status from its state and now. */
 static int
 reward_ledger(struct shop *s, time_t now, struct reward_ticket *t, sqlite3_int64 *id,
@@ -460,7 +443,7 @@ reward_ledger(struct shop *s, time_t now, struct reward_ticket *t, sqlite3_int64
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_DONE) {
 		sqlite3_reset(stmt);
-		reward_stranger(s, t, REWARD_UNKNOWN);
+		t->status = REWARD_UNKNOWN;
 		return 0;
 	}
 	if (rc != SQLITE_ROW) {
@@ -486,32 +469,23 @@ reward_ledger(struct shop *s, time_t now, struct reward_ticket *t, sqlite3_int64
 	if ((text = (const char *)sqlite3_column_text(stmt, 9)) != NULL)
 		util_copy(t->revoked_reason, sizeof t->revoked_reason, text);
 
-	/*
-	 * The ledger keeps each code as issued, and knows its own by their exact text (compared
-	 * in constant time): their tags were made when they were issued, under the code key they
-	 * still answer to (a rotation with new codes revokes every code it does not replace).
-	 * Only a code the ledger does not hold has its tag checked: one from another terminal,
-	 * or a forgery.
-	 */
+	/* The ledger keeps the code as issued; a different one with a valid tag is not ours. */
 	text = (const char *)sqlite3_column_text(stmt, 2);
-	if (text != NULL && strlen(text) == CODE_LEN &&
-	    sodium_memcmp(text, t->code, CODE_LEN) == 0) {
-		if (strcmp(state, "redeemed") == 0)
-			t->status = REWARD_ALREADY;
-		else if (strcmp(state, "revoked") == 0)
-			t->status = REWARD_REVOKED;
-		else if (strcmp(state, "expired") == 0 || now > t->expires)
-			t->status = REWARD_EXPIRED;
-		else
-			t->status = REWARD_VALID;
-	} else
-		reward_stranger(s, t, REWARD_FORGED);
+	if (text == NULL || strcmp(text, t->code) != 0)
+		t->status = REWARD_FORGED;
+	else if (strcmp(state, "redeemed") == 0)
+		t->status = REWARD_ALREADY;
+	else if (strcmp(state, "revoked") == 0)
+		t->status = REWARD_REVOKED;
+	else if (strcmp(state, "expired") == 0 || now > t->expires)
+		t->status = REWARD_EXPIRED;
+	else
+		t->status = REWARD_VALID;
 	sqlite3_reset(stmt);
 	return 0;
 }
 
-/* The offline part: format, check symbol and version (the tag is the ledger's business: see
- * reward_ledger).  true when the input has a code's form. */
+/* The offline part: format, check symbol, version and tag.  true when genuine. */
 static bool
 reward_parse(struct shop *s, const char *input, struct reward_ticket *t)
 {
@@ -519,20 +493,45 @@ reward_parse(struct shop *s, const char *input, struct reward_ticket *t)
 
 	memset(t, 0, sizeof *t);
 	t->rule = -1;
-	t->code_status = code_decode(input, &t->payload, t->code);
-	if (t->code_status != CODE_OK) {
-		t->code[0] = '\0';
-		t->status = REWARD_INVALID;
-		return false;
+	t->code_status = code_parse(input, vault_code_key(s->vault), &t->payload, t->code);
+	if (t->code_status == CODE_OK) {
+		for (i = 0; i < s->catalog->nrewards; i++)
+			if ((unsigned)s->catalog->rewards[i].number == t->payload.rule) {
+				t->rule = (int)i;
+				util_copy(t->rule_id, sizeof t->rule_id, s->catalog->rewards[i].id);
+			}
+		t->expires = code_day_end(t->payload.expiry_day);
+		return true;
 	}
-	for (i = 0; i < s->catalog->nrewards; i++)
-		if ((unsigned)s->catalog->rewards[i].number == t->payload.rule) {
-			t->rule = (int)i;
-			util_copy(t->rule_id, sizeof t->rule_id, s->catalog->rewards[i].id);
-		}
-	t->expires = code_day_end(t->payload.expiry_day);
-	return true;
+	if (t->code_status != CODE_FORGED)
+		t->code[0] = '\0';	/* a forged code keeps its canonical form: reward_retired */
+	t->status = t->code_status == CODE_FORGED ? REWARD_FORGED : REWARD_INVALID;
+	return false;
 }
+
+/*
+ * A code whose tag fails may be one of ours made under a code key that a rotation has since
+ * replaced (rekey --codes): when the ledger holds exactly that code, it says what became of it
+ * (revoked and replaced, redeemed, expired).  Such a code is never valid again: with its old key
+ * leaked, a code still outstanding under it would be a forgery's way in.
+ */
+static int
+reward_retired(struct shop *s, time_t now, struct reward_ticket *t, char **cause)
+{
+	sqlite3_int64	id;
+
+	if (t->code_status != CODE_FORGED)
+		return 0;
+	if (reward_ledger(s, now, t, &id, cause) != 0)
+		return -1;
+	if (t->status == REWARD_VALID || t->status == REWARD_UNKNOWN ||
+	    t->status == REWARD_FORGED) {
+		t->status = REWARD_FORGED;
+		t->code[0] = '\0';
+	}
+	return 0;
+}
+
 int
 reward_check(struct shop *s, const char *input, time_t now, struct reward_ticket *t,
     char **cause)
@@ -540,7 +539,7 @@ reward_check(struct shop *s, const char *input, time_t now, struct reward_ticket
 	sqlite3_int64	id;
 
 	if (!reward_parse(s, input, t))
-		return 0;
+		return reward_retired(s, now, t, cause);
 	return reward_ledger(s, now, t, &id, cause);
 }
 
@@ -554,7 +553,7 @@ reward_redeem(struct shop *s, const char *input, const char *till, const char *s
 	int		 rc;
 
 	if (!reward_parse(s, input, t))
-		return 0;
+		return reward_retired(s, now, t, cause);
 	if (store_begin(s->store, cause) != 0)
 		return -1;
 	if (reward_ledger(s, now, t, &id, cause) != 0)
