@@ -228,6 +228,27 @@ Test(speak, personal_data_is_said_to_the_member_but_not_logged)
 	cr_assert_eq(strncmp(u->logged, "Welcome back, [private].", 24), 0, "%s", u->logged);
 }
 
+Test(speak, the_desk_says_a_first_name_and_a_code_but_logs_neither)
+{
+	snprintf(j->draft->profile->name, sizeof j->draft->profile->name, "Anna Schmidt");
+	j->desk = true;
+	build(JOURNEY_DESK_MEMBER);
+	speak_screen(v, j, 0, u);
+	cr_assert_not_null(strstr(u->text, "Anna"), "%s", u->text);
+	cr_assert_null(strstr(u->logged, "Anna"), "%s", u->logged);
+	cr_assert_not_null(strstr(u->logged, "[private]"), "%s", u->logged);
+
+	/* A genuine code this ledger does not hold: another till may still redeem it. */
+	snprintf(j->ticket.code, sizeof j->ticket.code, "%s", code);
+	j->ticket.status = REWARD_UNKNOWN;
+	build(JOURNEY_DESK_RESULT);
+	speak_screen(v, j, 0, u);
+	cr_assert_null(strstr(u->text, code), "a code another till may redeem is not said: %s",
+	    u->text);
+	cr_assert_null(strstr(u->logged, code), "%s", u->logged);
+	cr_assert_null(strstr(u->logged, code + 30), "%s", u->logged);
+}
+
 Test(speak, the_idle_warning_then_every_ten_seconds_and_the_last_five)
 {
 	int	left, said = 0;

@@ -14,6 +14,7 @@
  * success when a sign-up reaches its reward, a member signs in or is deleted, a message comes up
  * anywhere else (saved, printed, withdrawn), or a member's consent changes on "my consents".
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -98,24 +99,40 @@ speak_words(const char *in, char *out, size_t size)
 	out[n] = '\0';
 }
 
-/* in with each of the member's personal values as SPEAK_PRIVATE, into out. */
+/* Does the word w of length len stand in text at in as a whole word? */
+static bool
+speak_word_at(const char *text, const char *in, const char *w, size_t len)
+{
+	return strncmp(in, w, len) == 0 &&
+	    (in == text || !isalnum((unsigned char)in[-1])) && !isalnum((unsigned char)in[len]);
+}
+
+/*
+ * in with each of the member's personal values as SPEAK_PRIVATE, into out: the whole name, the
+ * e-mail and the phone wherever they stand, and each word of the name (two letters or more)
+ * where it stands as a word — the desk, for one, shows the first name alone.
+ */
 static void
 speak_mask(const struct journey *j, const char *in, char *out, size_t size)
 {
 	const struct customer_profile	*p = j->draft->profile;
-	const char			*values[] = { p->name, p->email, p->phone }, *hit;
-	size_t				 i, n = 0, len, best;
+	const char			*values[] = { p->name, p->email, p->phone }, *w;
+	const char			*text = in;
+	size_t				 i, n = 0, len, best, wl;
 
 	while (*in != '\0' && n + 1 < size) {
-		hit = NULL;
 		best = 0;
 		for (i = 0; i < sizeof values / sizeof values[0]; i++)
 			if ((len = strlen(values[i])) >= 2 && len > best &&
-			    strncmp(in, values[i], len) == 0) {
-				hit = values[i];
+			    strncmp(in, values[i], len) == 0)
 				best = len;
-			}
-		if (hit == NULL) {
+		for (w = p->name; *w != '\0'; w += wl) {
+			w += strspn(w, " ");
+			wl = strcspn(w, " ");
+			if (wl >= 2 && wl > best && speak_word_at(text, in, w, wl))
+				best = wl;
+		}
+		if (best == 0) {
 			out[n++] = *in++;
 			continue;
 		}
@@ -166,6 +183,12 @@ speak_withheld(const struct view *v, const struct journey *j, const char *text)
 	if (v->code[0] != '\0') {
 		code_group(v->code, grouped);
 		if (strstr(text, v->code) != NULL || strstr(text, grouped) != NULL)
+			return true;
+	}
+	/* The desk's last code, which another till may still redeem. */
+	if (j->ticket.code[0] != '\0') {
+		code_group(j->ticket.code, grouped);
+		if (strstr(text, j->ticket.code) != NULL || strstr(text, grouped) != NULL)
 			return true;
 	}
 	return (j->draft->profile->card[0] != '\0' &&
