@@ -642,7 +642,6 @@ app_admin_export(struct app *a, time_t now, char **cause)
 	struct journey		*j = a->journey;
 	const struct config	*c = a->shop->config;
 	struct journey_admin	*f = &j->figures;
-	const char		*base;
 	long			 n;
 
 	if (!app_admin_allowed(a, now, "export_all", cause))
@@ -650,6 +649,9 @@ app_admin_export(struct app *a, time_t now, char **cause)
 	if (c->export_recipient == NULL)
 		return journey_done(j, JOURNEY_ADMIN_ACT, false,
 		    N_("No export recipient is configured ([export] in prefkiosk.ini)"));
+	/* Recorded first, as at the command line: no export of every member without its trace. */
+	if (audit_record(a->shop, now, j->staff, "export_sealed", c->export_dir, cause) != 0)
+		return journey_done(j, JOURNEY_ADMIN_ACT, false, app_failed);
 	n = export_to_file(a->shop, (enum export_format)export_format_parse(c->export_format),
 	    c->export_dir, c->export_pk, now, f->path, sizeof f->path, &f->damaged, cause);
 	if (n < 0) {
@@ -659,10 +661,6 @@ app_admin_export(struct app *a, time_t now, char **cause)
 		    "share mounted?) and has room"));
 	}
 	f->exported = n;
-	base = strrchr(f->path, '/') != NULL ? strrchr(f->path, '/') + 1 : f->path;
-	if (audit_record(a->shop, now, j->staff, "export_sealed", base, cause) != 0)
-		return journey_done(j, JOURNEY_ADMIN_ACT, true,
-		    N_("Exported, but its audit record could not be written"));
 	return journey_done(j, JOURNEY_ADMIN_ACT, true, N_("Exported"));
 }
 

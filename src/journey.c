@@ -1221,9 +1221,12 @@ journey_handle(struct journey *j, const struct journey_event *ev)
 		j->last_activity = ev->now;
 		return JOURNEY_UPDATE;
 	}
-	/* While the warning is up, any event is "I'm still here". */
+	/* While the warning is up, any event is "I'm still here" (and speech or large text
+	 * switched on then brings the long time limits with it). */
 	if (j->warning_since != 0 && ev->type != JOURNEY_EV_STILL_HERE) {
 		struct journey_event here = { JOURNEY_EV_STILL_HERE, 0, NULL, ev->now };
+		if (ev->type == JOURNEY_EV_ACCESSIBLE)
+			journey_set_accessible(j, ev);
 		journey_extend(j, &here);
 		return JOURNEY_REDRAW;
 	}

@@ -554,6 +554,23 @@ Test(journey, accessibility_mode_waits_ten_times_as_long_and_the_warning_answers
 	cr_assert_eq(j->idle_timeout, base, "off again: the configured time");
 }
 
+Test(journey, speech_switched_on_during_the_warning_brings_the_long_time_limits)
+{
+	struct journey_event	tick = { JOURNEY_EV_TICK, 0, NULL, 0 };
+	int			base = j->idle_timeout;
+
+	to_consents();
+	tick.now = now + base;
+	cr_assert(journey_handle(j, &tick) & JOURNEY_REDRAW);
+	cr_assert_geq(journey_countdown(j, tick.now), 0, "the warning is up");
+	now = tick.now + 1;
+	send(JOURNEY_EV_ACCESSIBLE, 1);
+	cr_assert(j->accessible);
+	cr_assert_eq(j->idle_timeout, base * JOURNEY_ACCESSIBLE_FACTOR);
+	cr_assert_eq(journey_countdown(j, now), -1, "and it answers the warning");
+	STEP(JOURNEY_CONSENT);
+}
+
 Test(journey, accessibility_on_in_the_config_starts_every_journey_in_it)
 {
 	struct journey	*k;
