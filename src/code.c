@@ -136,6 +136,24 @@ code_make(const struct code_payload *p, const unsigned char key[32], char out[CO
 	out[CODE_LEN] = '\0';
 }
 
+/* The 35 symbols' 175 bits into buf, most significant first (the last byte's low bit 0). */
+static void
+code_symbols_pack(const unsigned char values[CODE_SYMBOLS], unsigned char buf[CODE_BYTES])
+{
+	uint64_t	acc = 0;
+	unsigned	bits = 0, o = 0;
+	int		i;
+
+	for (i = 0; i < CODE_SYMBOLS; i++) {
+		acc = acc << 5 | values[i];
+		if ((bits += 5) >= 8) {
+			bits -= 8;
+			buf[o++] = (unsigned char)(acc >> bits);
+		}
+	}
+	buf[o] = (unsigned char)(acc << (8 - bits));
+}
+
 /*
  * Read a code as typed or scanned into its packed bits (buf), payload and canonical form, all but
  * its tag: the format, the check symbol and the version.
@@ -167,10 +185,7 @@ code_read(const char *input, unsigned char buf[CODE_BYTES], struct code_payload 
 	if ((unsigned)check != code_check(values))
 		return CODE_BAD_CHECK;
 
-	memset(buf, 0, CODE_BYTES);
-	for (i = 0; i < CODE_SYMBOLS; i++)
-		code_put(buf, &pos, values[i], 5);
-	pos = 0;
+	code_symbols_pack(values, buf);
 	p->version = (unsigned)code_get(buf, &pos, CODE_BITS_VERSION);
 	p->terminal = (unsigned)code_get(buf, &pos, CODE_BITS_TERMINAL);
 	p->serial = code_get(buf, &pos, CODE_BITS_SERIAL);
