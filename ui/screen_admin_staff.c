@@ -22,6 +22,9 @@ screen_admin_staff_build(const struct journey *j, struct view *v)
 		    si->role == STAFF_ROLE_ADMIN ? _("admin") : _("staff"),
 		    si->locked_until > j->last_activity ? _(" (locked)") : "");
 	}
+	if (f->nstaff == JOURNEY_STAFF_MAX)
+		view_addf(v, VIEW_NOTE, JOURNEY_EV_NONE, 0, _("The first %d accounts are shown: "
+		    "prefkiosk staff list shows them all."), JOURNEY_STAFF_MAX);
 	view_add(v, VIEW_LINK, _("Add an account"), JOURNEY_EV_JOIN, 0);
 	screen_message(j, v);
 	screen_buttons(v, _("Back"), NULL);
