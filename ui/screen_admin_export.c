@@ -32,8 +32,8 @@ screen_admin_export_build(const struct journey *j, struct view *v)
 	view_addf(v, VIEW_PARAGRAPH, JOURNEY_EV_NONE, 0, _("Members: %ld"), f->members);
 	if (f->path[0] != '\0') {
 		base = strrchr(f->path, '/') != NULL ? strrchr(f->path, '/') + 1 : f->path;
-		view_addf(v, VIEW_PARAGRAPH, JOURNEY_EV_NONE, 0, _("Written: %s (%ld members)"),
-		    base, f->exported);
+		view_addf(v, VIEW_PARAGRAPH, JOURNEY_EV_NONE, 0, ngettext("Written: %s (%ld member)",
+		    "Written: %s (%ld members)", (unsigned long)f->exported), base, f->exported);
 		if (f->damaged > 0)
 			view_addf(v, VIEW_PARAGRAPH, JOURNEY_EV_NONE, 0, _("%ld members could not "
 			    "be read and are missing from it: run prefkiosk verify"), f->damaged);

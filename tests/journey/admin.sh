@@ -65,7 +65,7 @@ click_on "Export now"
 check "and writes them" -- tm_wait_for "Exported"
 SEALED=$(ls "$WORK"/exports/prefkiosk-export-1-*.jsonl.sealed 2>/dev/null | head -n 1)
 check "to one sealed file in the export folder" -- test -s "$SEALED"
-check "whose name the screen shows" -- tm_shows "Written: $(basename "$SEALED") (1 members)"
+check "whose name the screen shows" -- tm_shows "Written: $(basename "$SEALED") (1 member)"
 check "holding no phone number as it is on disk" -- sh -c "! grep -q 2345678 '$SEALED'"
 "$PK" unseal --secret-key "$WORK/mds.key" "$SEALED" >"$WORK/unsealed"
 pk export --all --format jsonl >"$OUT"
