@@ -30,15 +30,7 @@ static void
 audit_head_mac(const struct shop *s, sqlite3_int64 count, const unsigned char *last,
     unsigned char out[VAULT_MAC_BYTES])
 {
-	unsigned char	zero[VAULT_MAC_BYTES] = { 0 };
-	unsigned char	buf[5 + 8 + VAULT_MAC_BYTES];
-	int		i;
-
-	memcpy(buf, "audit", 5);
-	for (i = 0; i < 8; i++)
-		buf[5 + i] = (unsigned char)((uint64_t)count >> (56 - 8 * i));
-	memcpy(buf + 13, last, VAULT_MAC_BYTES);
-	vault_chain_mac(s->vault, zero, buf, sizeof buf, out);
+	vault_head_mac(s->vault, "audit", (int64_t)count, last, out);
 }
 
 /* The canonical body of record id (caller frees). */

@@ -278,15 +278,7 @@ static void
 consent_head_mac(const struct shop *s, sqlite3_int64 count, const unsigned char *last,
     unsigned char out[VAULT_MAC_BYTES])
 {
-	unsigned char	zero[VAULT_MAC_BYTES] = { 0 };
-	unsigned char	buf[8 + VAULT_MAC_BYTES + 4];
-	int		i;
-
-	memcpy(buf, "head", 4);
-	for (i = 0; i < 8; i++)
-		buf[4 + i] = (unsigned char)((uint64_t)count >> (56 - 8 * i));
-	memcpy(buf + 12, last, VAULT_MAC_BYTES);
-	vault_chain_mac(s->vault, zero, buf, sizeof buf, out);
+	vault_head_mac(s->vault, "head", (int64_t)count, last, out);
 }
 
 /* Load the chain's end (all zero for an empty chain) into the cursor, once. */

@@ -8,6 +8,7 @@
  */
 #include <sys/stat.h>
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -40,6 +41,8 @@ enum vault_subkey {
 struct vault {
 	unsigned char			*keys;	/* sodium_malloc: VAULT_NSUBKEYS * VAULT_KEY_BYTES */
 	crypto_generichash_state	*index;	/* sodium_malloc: BLAKE2b keyed for blind indexes */
+	unsigned char			 check[VAULT_MAC_BYTES];	/* the key check: every
+						 * write transaction compares it with the store's */
 };
 
 /* The subkey for a purpose. */
@@ -53,6 +56,16 @@ int
 vault_init(void)
 {
 	return sodium_init() < 0 ? -1 : 0;
+}
+
+/* A MAC of a fixed message under the check subkey. */
+static void
+vault_key_check_make(const struct vault *v, unsigned char out[VAULT_MAC_BYTES])
+{
+	static const char msg[] = "prefkiosk key check v1";
+
+	crypto_generichash(out, VAULT_MAC_BYTES, (const unsigned char *)msg, sizeof msg - 1,
+	    vault_subkey(v, VAULT_SUBKEY_CHECK), VAULT_KEY_BYTES);
 }
 
 /* Derive the subkeys from a master key into a new vault; the master key is not kept. */
@@ -80,6 +93,7 @@ vault_from_master(const unsigned char *master)
 	 * every blind index, which is on the path of every sign-in. */
 	crypto_generichash_init(v->index, vault_subkey(v, VAULT_SUBKEY_INDEX), VAULT_KEY_BYTES,
 	    VAULT_INDEX_BYTES);
+	vault_key_check_make(v, v->check);
 	sodium_mprotect_readonly(v->keys);
 	sodium_mprotect_readonly(v->index);
 	return v;
@@ -243,10 +257,7 @@ vault_free(struct vault *v)
 void
 vault_key_check(const struct vault *v, unsigned char out[VAULT_MAC_BYTES])
 {
-	static const char msg[] = "prefkiosk key check v1";
-
-	crypto_generichash(out, VAULT_MAC_BYTES, (const unsigned char *)msg, sizeof msg - 1,
-	    vault_subkey(v, VAULT_SUBKEY_CHECK), VAULT_KEY_BYTES);
+	memcpy(out, v->check, VAULT_MAC_BYTES);
 }
 
 void
@@ -273,6 +284,23 @@ vault_chain_mac(const struct vault *v, const unsigned char prev[VAULT_MAC_BYTES]
 	crypto_generichash_update(&st, prev, VAULT_MAC_BYTES);
 	crypto_generichash_update(&st, data, len);
 	crypto_generichash_final(&st, out, VAULT_MAC_BYTES);
+}
+
+void
+vault_head_mac(const struct vault *v, const char *label, int64_t count,
+    const unsigned char last[VAULT_MAC_BYTES], unsigned char out[VAULT_MAC_BYTES])
+{
+	unsigned char	zero[VAULT_MAC_BYTES] = { 0 };
+	unsigned char	buf[8 + 8 + VAULT_MAC_BYTES];
+	size_t		n = strlen(label);
+	int		i;
+
+	assert(n <= 8);
+	memcpy(buf, label, n);
+	for (i = 0; i < 8; i++)
+		buf[n + (size_t)i] = (unsigned char)((uint64_t)count >> (56 - 8 * i));
+	memcpy(buf + n + 8, last, VAULT_MAC_BYTES);
+	vault_chain_mac(v, zero, buf, n + 8 + VAULT_MAC_BYTES, out);
 }
 
 const unsigned char *

@@ -77,6 +77,11 @@ void		 vault_blind_index(const struct vault *, const char *kind, const char *nor
 void		 vault_chain_mac(const struct vault *, const unsigned char prev[VAULT_MAC_BYTES],
 		     const void *data, size_t len, unsigned char out[VAULT_MAC_BYTES]);
 
+/* The MAC of a chain's end: label (at most 8 bytes), then the number of records as 8 bytes
+ * big-endian, then the last record's MAC, under the chain key with a zero "previous". */
+void		 vault_head_mac(const struct vault *, const char *label, int64_t count,
+		     const unsigned char last[VAULT_MAC_BYTES], unsigned char out[VAULT_MAC_BYTES]);
+
 /* The reward-code key (borrowed, VAULT_KEY_BYTES). */
 const unsigned char *vault_code_key(const struct vault *);
 

@@ -115,25 +115,11 @@ click_on "Done"
 tm_wait_for "Thank you!" >/dev/null
 click_on "Start again"
 tm_wait_for "Touch the screen or press any key" >/dev/null
-tm_keys F12
-tm_wait_for "Name:" >/dev/null
-tm_type "bob"
-sleep 0.1
-tm_keys Enter
-tm_type "1234"
-sleep 0.1
-tm_keys Enter
+staff_gate bob 1234
 tm_wait_for "Staff-assisted sign-up" >/dev/null
 click_on "Back"
 tm_wait_for "Touch the screen or press any key" >/dev/null
-tm_keys F12
-tm_wait_for "Name:" >/dev/null
-tm_type "anna"
-sleep 0.1
-tm_keys Enter
-tm_type "0000"
-sleep 0.1
-tm_keys Enter
+staff_gate anna 0000
 check "a wrong staff PIN is refused" -- tm_wait_for "Wrong name or PIN"
 tm_type "9876"
 sleep 0.1
