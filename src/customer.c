@@ -1122,7 +1122,7 @@ customer_export(struct shop *s, const char *uid, time_t now, int *result, char *
 	stmt = store_prepare(s->store,
 	    "SELECT r.rule, r.code, r.issued, r.expires, r.state, r.redeemed_at, r.redeemed_till"
 	    " FROM rewards r JOIN customers c ON c.id = r.customer WHERE c.uid = ?1"
-	    " ORDER BY r.id");
+	    " ORDER BY r.issued, r.id");
 	sqlite3_bind_text(stmt, 1, uid, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		json_t *r = json_object();

@@ -34,18 +34,30 @@ reward_status_name(enum reward_status status)
 }
 
 /*
- * The next serial of this terminal's codes: its largest plus one, read through the ledger's
- * unique (terminal, serial) index inside the issuing transaction, which holds the write lock.
+ * A ledger row's id: the terminal and serial its code carries (store.c, schema 6), so that the
+ * row of a code is found by one search of the ledger's own B-tree.
+ */
+static sqlite3_int64
+reward_id(unsigned terminal, uint64_t serial)
+{
+	return (sqlite3_int64)((uint64_t)terminal * (CODE_MAX_SERIAL + 1) + serial);
+}
+
+/*
+ * The next serial of this terminal's codes: its largest plus one, the largest id in the
+ * terminal's range of ids, read inside the issuing transaction, which holds the write lock.
  * Ledger rows are never deleted (a trigger refuses it), so a serial is never given twice.
  */
 static int
 reward_next_serial(struct shop *s, uint64_t *serial, char **cause)
 {
 	sqlite3_stmt	*stmt = store_prepare(s->store,
-	    "SELECT coalesce(max(serial), 0) FROM rewards WHERE terminal = ?1");
+	    "SELECT coalesce(max(id), ?1) - ?1 FROM rewards WHERE id > ?1 AND id < ?2");
+	unsigned	 terminal = (unsigned)s->config->terminal_id;
 	int		 rc;
 
-	sqlite3_bind_int(stmt, 1, s->config->terminal_id);
+	sqlite3_bind_int64(stmt, 1, reward_id(terminal, 0));
+	sqlite3_bind_int64(stmt, 2, reward_id(terminal + 1, 0));
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW)
 		*serial = (uint64_t)sqlite3_column_int64(stmt, 0) + 1;
@@ -96,8 +108,9 @@ reward_insert(struct shop *s, sqlite3_int64 member, const char *rule, struct cod
 	issued->expires = code_day_end(p->expiry_day);
 
 	stmt = store_prepare(s->store,
-	    "INSERT INTO rewards (terminal, serial, customer, rule, code, issued, expires, state,"
-	    " incentive_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'issued', ?8)");
+	    "INSERT INTO rewards (id, terminal, serial, customer, rule, code, issued, expires,"
+	    " state, incentive_version) VALUES (?9, ?1, ?2, ?3, ?4, ?5, ?6, ?7, 'issued', ?8)");
+	sqlite3_bind_int64(stmt, 9, reward_id(p->terminal, p->serial));
 	sqlite3_bind_int(stmt, 1, (int)p->terminal);
 	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)p->serial);
 	sqlite3_bind_int64(stmt, 3, member);
@@ -151,24 +164,22 @@ reward_replace(struct shop *s, const unsigned char *old_key, time_t now, long *r
 	struct code_payload	 p;
 	struct reward_issued	 issued;
 	sqlite3_stmt		*rows, *stmt;
-	sqlite3_int64		 last = 0;
+	uint64_t		 next;
+	unsigned		 terminal = (unsigned)s->config->terminal_id;
 	int			 rc = 0, step;
 
 	*replaced = 0;
-	/* The replacements go after the last row there is now, so the scan never meets them. */
-	stmt = store_prepare(s->store, "SELECT coalesce(max(id), 0) FROM rewards");
-	if ((step = sqlite3_step(stmt)) == SQLITE_ROW)
-		last = sqlite3_column_int64(stmt, 0);
-	sqlite3_reset(stmt);
-	if (step != SQLITE_ROW)
-		return store_fail(s->store, cause, "cannot read the reward ledger");
+	/* The replacements take this terminal's serials from next on: the scan skips them. */
+	if (reward_next_serial(s, &next, cause) != 0)
+		return -1;
 	/* Not cached: it runs once per rotation. */
 	if (sqlite3_prepare_v2(store_db(s->store), "SELECT id, customer, rule, code,"
 	    " incentive_version FROM rewards WHERE state = 'issued' AND expires >= ?1"
-	    " AND id <= ?2 ORDER BY id", -1, &rows, NULL) != SQLITE_OK)
+	    " AND NOT (id >= ?2 AND id < ?3) ORDER BY id", -1, &rows, NULL) != SQLITE_OK)
 		return store_fail(s->store, cause, "cannot read the reward ledger");
 	sqlite3_bind_int64(rows, 1, (sqlite3_int64)now);
-	sqlite3_bind_int64(rows, 2, last);
+	sqlite3_bind_int64(rows, 2, reward_id(terminal, next));
+	sqlite3_bind_int64(rows, 3, reward_id(terminal + 1, 0));
 	while (rc == 0 && (step = sqlite3_step(rows)) == SQLITE_ROW) {
 		/* The rule's number and the expiry day are the old code's own; a code that does
 		 * not verify under the old key was never redeemable and is left as it is. */
@@ -337,7 +348,7 @@ reward_visits(struct shop *s, sqlite3_int64 member)
 /* A member's rewards still to redeem, in the order they were issued (code, rule, expires). */
 static const char reward_outstanding_sql[] =
     "SELECT code, rule, expires FROM rewards WHERE customer = ?1 AND state = 'issued'"
-    " AND expires >= ?2 ORDER BY id";
+    " AND expires >= ?2 ORDER BY issued, id";
 
 int
 reward_visit(struct shop *s, const char *uid, const char *staff, time_t now, long *count,
@@ -434,12 +445,11 @@ reward_ledger(struct shop *s, time_t now, struct reward_ticket *t, sqlite3_int64
 {
 	sqlite3_stmt	*stmt = store_prepare(s->store,
 	    "SELECT id, rule, code, issued, expires, state, redeemed_at, redeemed_till,"
-	    " redeemed_by, revoked_reason FROM rewards WHERE terminal = ?1 AND serial = ?2");
+	    " redeemed_by, revoked_reason FROM rewards WHERE id = ?1");
 	const char	*state, *text;
 	int		 rc;
 
-	sqlite3_bind_int(stmt, 1, (int)t->payload.terminal);
-	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)t->payload.serial);
+	sqlite3_bind_int64(stmt, 1, reward_id(t->payload.terminal, t->payload.serial));
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_DONE) {
 		sqlite3_reset(stmt);
@@ -592,11 +602,10 @@ reward_holder(struct shop *s, const struct reward_ticket *t, char *uid, char **c
 {
 	sqlite3_stmt	*stmt = store_prepare(s->store,
 	    "SELECT c.uid FROM rewards r JOIN customers c ON c.id = r.customer"
-	    " WHERE r.terminal = ?1 AND r.serial = ?2 AND c.erased IS NULL");
+	    " WHERE r.id = ?1 AND c.erased IS NULL");
 	int		 rc;
 
-	sqlite3_bind_int(stmt, 1, (int)t->payload.terminal);
-	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)t->payload.serial);
+	sqlite3_bind_int64(stmt, 1, reward_id(t->payload.terminal, t->payload.serial));
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW)
 		util_copy(uid, CUSTOMER_UID_LEN + 1, (const char *)sqlite3_column_text(stmt, 0));

@@ -1,10 +1,10 @@
 /*
  * store — SQLite with the pragmas, the schema and its migrations.
  *
- * Schema (version 5): meta; customers (pseudonymous uid, wrapped data key, sealed profile,
+ * Schema (version 6): meta; customers (pseudonymous uid, wrapped data key, sealed profile,
  * blind indexes); notices (the exact texts shown, by digest); consent_records (append-only:
- * triggers refuse UPDATE and DELETE; MAC-chained); rewards (the ledger of codes, with why a code
- * was revoked); visits; staff; feedback; signin_failures (member PINs at the kiosk); audit
+ * triggers refuse UPDATE and DELETE; MAC-chained); rewards (the ledger of codes, keyed by the
+ * terminal and serial each code carries, with why a code was revoked); visits; staff; feedback; signin_failures (member PINs at the kiosk); audit
  * (staff actions, append-only, MAC-chained).  Every table declares an INTEGER PRIMARY KEY,
  * because VACUUM may renumber implicit rowids.
  *
@@ -180,6 +180,40 @@ static const char *const store_migrations[STORE_VERSION] = {
 
 	/* 4 → 5: why a code was revoked ('erased', 'replaced' by a key rotation); NULL before. */
 	"ALTER TABLE rewards ADD COLUMN revoked_reason TEXT;",
+
+	/*
+	 * 5 → 6: a ledger row's id is the terminal and serial its code carries (terminal * 2^36 +
+	 * serial), so checking a code is one search of the table's own B-tree instead of a search
+	 * of the (terminal, serial) index and then of the table; the CHECKs keep the id and its
+	 * parts in step, and the primary key makes (terminal, serial) unique without an index to
+	 * write for every code issued.
+	 */
+	"CREATE TABLE rewards_v6 ("
+	"  id INTEGER PRIMARY KEY CHECK (id = terminal * 68719476736 + serial),"
+	"  terminal INTEGER NOT NULL CHECK (terminal BETWEEN 0 AND 4095),"
+	"  serial INTEGER NOT NULL CHECK (serial BETWEEN 1 AND 68719476735),"
+	"  customer INTEGER REFERENCES customers(id),"
+	"  rule TEXT NOT NULL,"
+	"  code TEXT NOT NULL,"
+	"  issued INTEGER NOT NULL,"
+	"  expires INTEGER NOT NULL,"
+	"  state TEXT NOT NULL CHECK (state IN ('issued','redeemed','revoked','expired')),"
+	"  incentive_version INTEGER,"
+	"  redeemed_at INTEGER,"
+	"  redeemed_till TEXT,"
+	"  redeemed_by TEXT,"
+	"  revoked_reason TEXT"
+	");"
+	"INSERT INTO rewards_v6 (id, terminal, serial, customer, rule, code, issued, expires, state,"
+	"  incentive_version, redeemed_at, redeemed_till, redeemed_by, revoked_reason)"
+	"  SELECT terminal * 68719476736 + serial, terminal, serial, customer, rule, code, issued,"
+	"  expires, state, incentive_version, redeemed_at, redeemed_till, redeemed_by,"
+	"  revoked_reason FROM rewards;"
+	"DROP TABLE rewards;"
+	"ALTER TABLE rewards_v6 RENAME TO rewards;"
+	"CREATE INDEX rewards_by_customer ON rewards(customer, rule);"
+	"CREATE TRIGGER rewards_no_delete BEFORE DELETE ON rewards"
+	"  BEGIN SELECT RAISE(ABORT, 'the reward ledger keeps every code'); END;",
 };
 
 /* Pragmas set on every connection; journal_mode is persistent but cheap to re-assert. */

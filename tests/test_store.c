@@ -250,3 +250,67 @@ Test(store, rewards_keep_why_a_code_was_revoked)
 	    " WHERE name = 'revoked_reason'"), 1);
 	store_close(st);
 }
+
+/* A version-5 ledger (rows keyed by an autoincremented id, a UNIQUE (terminal, serial) index)
+ * becomes version 6: each row's id is its terminal * 2^36 + serial, nothing is lost, and the
+ * schema keeps (terminal, serial) unique, the id in step with them, and every row. */
+Test(store, the_ledger_is_rekeyed_by_terminal_and_serial)
+{
+	char		*cause = NULL;
+	sqlite3		*db;
+	struct store	*st;
+
+	cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(db,
+	    "CREATE TABLE customers (id INTEGER PRIMARY KEY);"
+	    "INSERT INTO customers (id) VALUES (7);"
+	    "CREATE TABLE rewards (id INTEGER PRIMARY KEY, terminal INTEGER NOT NULL,"
+	    " serial INTEGER NOT NULL, customer INTEGER REFERENCES customers(id),"
+	    " rule TEXT NOT NULL, code TEXT NOT NULL, issued INTEGER NOT NULL,"
+	    " expires INTEGER NOT NULL, state TEXT NOT NULL, incentive_version INTEGER,"
+	    " redeemed_at INTEGER, redeemed_till TEXT, redeemed_by TEXT, revoked_reason TEXT,"
+	    " UNIQUE (terminal, serial));"
+	    "CREATE INDEX rewards_by_customer ON rewards(customer, rule);"
+	    "INSERT INTO rewards VALUES (1, 1, 1, 7, 'welcome', 'CODEA', 10, 20, 'issued', NULL,"
+	    " NULL, NULL, NULL, NULL);"
+	    "INSERT INTO rewards VALUES (2, 1, 2, 7, 'coffee', 'CODEB', 11, 21, 'redeemed', 1,"
+	    " 15, 'kiosk 1', 'ann', NULL);"
+	    "INSERT INTO rewards VALUES (3, 4095, 68719476735, NULL, 'welcome', 'CODEC', 12, 22,"
+	    " 'revoked', NULL, NULL, NULL, NULL, 'erased');"
+	    "PRAGMA user_version=5;", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	st = store_open(path, STORE_OPEN, &cause);
+	cr_assert_not_null(st, "%s", cause);
+	cr_assert_eq(query_int(st, "PRAGMA user_version"), STORE_VERSION);
+	cr_assert_eq(query_int(st, "SELECT count(*) FROM rewards"), 3);
+	cr_assert_eq(query_int(st, "SELECT count(*) FROM rewards"
+	    " WHERE id = terminal * 68719476736 + serial"), 3);
+	cr_assert_eq(query_int(st, "SELECT id FROM rewards WHERE code = 'CODEB'"),
+	    68719476736LL + 2);
+	cr_assert_eq(query_int(st, "SELECT max(id) FROM rewards"), (1LL << 48) - 1);
+	cr_assert_eq(query_int(st, "SELECT count(*) FROM rewards WHERE code = 'CODEB' AND"
+	    " customer = 7 AND rule = 'coffee' AND issued = 11 AND expires = 21 AND"
+	    " state = 'redeemed' AND incentive_version = 1 AND redeemed_at = 15 AND"
+	    " redeemed_till = 'kiosk 1' AND redeemed_by = 'ann' AND revoked_reason IS NULL"), 1);
+	cr_assert_eq(query_int(st, "SELECT count(*) FROM rewards WHERE code = 'CODEC' AND"
+	    " revoked_reason = 'erased' AND customer IS NULL"), 1);
+	cr_assert_eq(query_int(st, "SELECT count(*) FROM sqlite_master WHERE"
+	    " name IN ('rewards_by_customer', 'rewards_no_delete')"), 2);
+	cr_assert_eq(query_int(st, "SELECT count(*) FROM sqlite_master WHERE name = 'rewards_v6'"),
+	    0);
+	/* The same terminal and serial again: the primary key refuses it. */
+	cr_assert_neq(sqlite3_exec(store_db(st), "INSERT INTO rewards (id, terminal, serial, rule,"
+	    " code, issued, expires, state) VALUES (68719476737, 1, 1, 'x', 'y', 0, 0, 'issued')",
+	    NULL, NULL, NULL), SQLITE_OK);
+	/* An id out of step with its terminal and serial: the check refuses it. */
+	cr_assert_neq(sqlite3_exec(store_db(st), "INSERT INTO rewards (id, terminal, serial, rule,"
+	    " code, issued, expires, state) VALUES (5, 1, 3, 'x', 'y', 0, 0, 'issued')",
+	    NULL, NULL, NULL), SQLITE_OK);
+	cr_assert_neq(sqlite3_exec(store_db(st), "UPDATE rewards SET serial = 9 WHERE code ="
+	    " 'CODEA'", NULL, NULL, NULL), SQLITE_OK);
+	cr_assert_neq(sqlite3_exec(store_db(st), "DELETE FROM rewards WHERE code = 'CODEA'", NULL,
+	    NULL, NULL), SQLITE_OK);
+	cr_assert_eq(query_int(st, "SELECT count(*) FROM rewards"), 3);
+	store_close(st);
+}
