@@ -104,6 +104,12 @@ build/tests/ansi2pbm: tests/tools/ansi2pbm.c
 	$(CC) -D_GNU_SOURCE $(CPPFLAGS) $(WARN) $(CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $<
 test: build/tests/ansi2pbm
 
+# The memory scanner of the wipe journey (tests/journey/wipe.sh): libc only, built for `make test`.
+build/tests/memscan: tests/tools/memscan.c
+	@mkdir -p $(@D)
+	$(CC) -D_GNU_SOURCE $(CPPFLAGS) $(WARN) $(CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $<
+test: build/tests/memscan
+
 assets/locale/%/LC_MESSAGES/prefkiosk.mo: assets/po/%.po
 	@mkdir -p $(@D)
 	msgfmt --check -o $@ $<
