@@ -110,6 +110,12 @@ build/tests/memscan: tests/tools/memscan.c
 	$(CC) -D_GNU_SOURCE $(CPPFLAGS) $(WARN) $(CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $<
 test: build/tests/memscan
 
+# A preloaded library that breaks the process's protections, for tests/cli/harden.sh.
+build/tests/harden_shim.so: tests/tools/harden_shim.c
+	@mkdir -p $(@D)
+	$(CC) -D_GNU_SOURCE $(CPPFLAGS) $(WARN) $(CFLAGS) -fPIC -shared -MMD -MP $(LDFLAGS) -o $@ $< -ldl
+test: build/tests/harden_shim.so
+
 assets/locale/%/LC_MESSAGES/prefkiosk.mo: assets/po/%.po
 	@mkdir -p $(@D)
 	msgfmt --check -o $@ $<
