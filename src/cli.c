@@ -68,6 +68,19 @@ cli_error(struct cli *c, int code, const char *fmt, ...)
 	return code;
 }
 
+/* What jansson says is wrong with a document, without the input it quotes ("... near
+ * 'grace@example.org'"): that text may be a member's name or e-mail address, and a message is
+ * a log line.  The line and column say where. */
+static const char *
+cli_json_reason(json_error_t *jerr)
+{
+	char	*near = strstr(jerr->text, " near ");
+
+	if (near != NULL)
+		*near = '\0';
+	return jerr->text;
+}
+
 /* Print a reason from a module, free it, and return code. */
 static int
 cli_cause(struct cli *c, int code, char *cause)
@@ -197,8 +210,8 @@ cli_enroll(struct cli *c, int argc, char **argv)
 		return cli_error(c, CLI_EXIT_USAGE, "enroll takes no arguments; the enrolment is "
 		    "a JSON document on standard input");
 	if ((doc = json_loadf(c->in, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
-		return cli_error(c, CLI_EXIT_USAGE, "standard input, line %d: not a JSON "
-		    "document: %s", jerr.line, jerr.text);
+		return cli_error(c, CLI_EXIT_USAGE, "standard input, line %d, column %d: not "
+		    "a JSON document: %s", jerr.line, jerr.column, cli_json_reason(&jerr));
 	rc = cli_enroll_doc(c, doc, &result, &cause);
 	json_decref(doc);
 	if (rc != CUSTOMER_OK)
@@ -250,8 +263,8 @@ cli_import(struct cli *c, int argc, char **argv)
 		if (strspn(line, " \t\r\n") == (size_t)len)
 			continue;
 		if ((doc = json_loads(line, JSON_REJECT_DUPLICATES, &jerr)) == NULL) {
-			cli_error(c, CLI_EXIT_USAGE, "%s:%ld: not a JSON document: %s", argv[1],
-			    lineno, jerr.text);
+			cli_error(c, CLI_EXIT_USAGE, "%s:%ld: column %d: not a JSON document: %s",
+			    argv[1], lineno, jerr.column, cli_json_reason(&jerr));
 			rejected++;
 			continue;
 		}
@@ -368,8 +381,8 @@ cli_member(struct cli *c, int argc, char **argv, bool by_contact, char *uid, con
 		return cli_error(c, CLI_EXIT_USAGE, "usage: prefkiosk %s", usage);
 	if (field == CONTACT_NONE) {
 		if (strlen(value) != CUSTOMER_UID_LEN)
-			return cli_error(c, CLI_EXIT_NOT_FOUND, "no member %s (a member id has %d "
-			    "characters)", value, CUSTOMER_UID_LEN);
+			return cli_error(c, CLI_EXIT_NOT_FOUND, "no member has this id (a member "
+			    "id has %d characters)", CUSTOMER_UID_LEN);
 		snprintf(uid, CUSTOMER_UID_LEN + 1, "%s", value);
 		return CLI_EXIT_OK;
 	}
@@ -596,7 +609,8 @@ cli_export(struct cli *c, int argc, char **argv)
 		if (ce.format >= 0 && ce.format != EXPORT_JSON)
 			return cli_error(c, CLI_EXIT_USAGE, "one member is exported as json");
 		if (strlen(who) != CUSTOMER_UID_LEN)
-			return cli_error(c, CLI_EXIT_NOT_FOUND, "no member %s", who);
+			return cli_error(c, CLI_EXIT_NOT_FOUND, "no member has this id (a member "
+			    "id has %d characters)", CUSTOMER_UID_LEN);
 		if ((m = customer_export(c->shop, who, c->now, &result, &cause)) == NULL)
 			return cli_cause(c, cli_customer_exit(result), cause);
 		if ((rc = cli_audit(c, NULL, "export", who)) != CLI_EXIT_OK) {
@@ -1219,8 +1233,8 @@ cli_update(struct cli *c, int argc, char **argv)
 	    NULL, NULL, NULL)) != CLI_EXIT_OK)
 		return rc;
 	if ((doc = json_loadf(c->in, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
-		return cli_error(c, CLI_EXIT_USAGE, "standard input, line %d: not a JSON "
-		    "document: %s", jerr.line, jerr.text);
+		return cli_error(c, CLI_EXIT_USAGE, "standard input, line %d, column %d: not "
+		    "a JSON document: %s", jerr.line, jerr.column, cli_json_reason(&jerr));
 	e = customer_enrolment_new();
 	customer_profile_free(e->profile);
 	if ((rc = customer_load(c->shop, uid, &e->profile, &cause)) == CUSTOMER_OK &&
