@@ -35,6 +35,8 @@
 
 struct cli {
 	struct shop_paths	 paths;
+	char			 credential[4096];	/* the key file, when a systemd
+							 * credential (paths.key_file) */
 	struct shop		*shop;
 	const struct cli_hooks	*hooks;
 	FILE			*in, *out, *err;
@@ -1576,7 +1578,7 @@ cli_main(int argc, char **argv, const struct cli_hooks *hooks, FILE *in, FILE *o
 	c.out = out;
 	c.err = err;
 	c.now = time(NULL);
-	shop_paths_default(&c.paths);
+	shop_paths_default(&c.paths, c.credential, sizeof c.credential);
 	if ((argc = cli_globals(&c, argc, argv)) < 0)
 		return CLI_EXIT_USAGE;
 	if (argc < 2) {
