@@ -4,7 +4,7 @@
 #   make run        install missing Debian packages, build, create a demo store in var/, start the kiosk
 #   make test       install what the tests need, build, run every test
 #   make bench      build and print the benchmark table
-#   make install    PREFIX=/usr/local DESTDIR= (binary, man page, config, assets)
+#   make install    PREFIX=/usr/local DESTDIR= (binary, man page, config, assets, systemd unit)
 #   make po         extract _() and N_() texts into assets/po/prefkiosk.pot, merge into each .po
 #
 # WERROR=1 turns warnings into errors (CI).  CFLAGS, CPPFLAGS, LDFLAGS, PREFIX, DESTDIR and
@@ -15,6 +15,10 @@ BINDIR     ?= $(PREFIX)/bin
 MANDIR     ?= $(PREFIX)/share/man
 DATADIR    ?= $(PREFIX)/share/prefkiosk
 SYSCONFDIR ?= /etc
+# systemd looks in /usr/local/lib/systemd/system as well as /usr/lib/systemd/system, so the unit
+# follows PREFIX like the binary its ExecStart names.
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR    ?= $(PREFIX)/lib/sysusers.d
 PKG_CONFIG ?= pkg-config
 CC         ?= cc
 CFLAGS     ?= -O2 -g
@@ -176,6 +180,11 @@ install: all
 	sed -e 's|^assets *=.*|assets = $(DATADIR)|' -e 's/^\(directory\|recipient\) *=.*/# &/' \
 		config/prefkiosk.ini \
 		> $(DESTDIR)$(SYSCONFDIR)/prefkiosk/prefkiosk.ini
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(SYSUSERSDIR)
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+		config/systemd/prefkiosk@.service > $(DESTDIR)$(SYSTEMDUNITDIR)/prefkiosk@.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/prefkiosk@.service
+	install -m 0644 config/systemd/prefkiosk.sysusers $(DESTDIR)$(SYSUSERSDIR)/prefkiosk.conf
 
 clean:
 	rm -rf build assets/locale
