@@ -4,7 +4,7 @@
 #   make run        install missing Debian packages, build, create a demo store in var/, start the kiosk
 #   make test       install what the tests need, build, run every test
 #   make bench      build and print the benchmark table
-#   make install    PREFIX=/usr/local DESTDIR= (binary, man page, config, assets)
+#   make install    PREFIX=/usr/local DESTDIR= (binary, man page, config, assets, systemd unit)
 #   make po         extract _() and N_() texts into assets/po/prefkiosk.pot, merge into each .po
 #
 # WERROR=1 turns warnings into errors (CI).  CFLAGS, CPPFLAGS, LDFLAGS, PREFIX, DESTDIR and
@@ -15,6 +15,10 @@ BINDIR     ?= $(PREFIX)/bin
 MANDIR     ?= $(PREFIX)/share/man
 DATADIR    ?= $(PREFIX)/share/prefkiosk
 SYSCONFDIR ?= /etc
+# systemd looks in /usr/local/lib/systemd/system as well as /usr/lib/systemd/system, so the unit
+# follows PREFIX like the binary its ExecStart names.
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR    ?= $(PREFIX)/lib/sysusers.d
 PKG_CONFIG ?= pkg-config
 CC         ?= cc
 CFLAGS     ?= -O2 -g
@@ -104,6 +108,18 @@ build/tests/ansi2pbm: tests/tools/ansi2pbm.c
 	$(CC) -D_GNU_SOURCE $(CPPFLAGS) $(WARN) $(CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $<
 test: build/tests/ansi2pbm
 
+# The memory scanner of the wipe journey (tests/journey/wipe.sh): libc only, built for `make test`.
+build/tests/memscan: tests/tools/memscan.c
+	@mkdir -p $(@D)
+	$(CC) -D_GNU_SOURCE $(CPPFLAGS) $(WARN) $(CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $<
+test: build/tests/memscan
+
+# A preloaded library that breaks the process's protections, for tests/cli/harden.sh.
+build/tests/harden_shim.so: tests/tools/harden_shim.c
+	@mkdir -p $(@D)
+	$(CC) -D_GNU_SOURCE $(CPPFLAGS) $(WARN) $(CFLAGS) -fPIC -shared -MMD -MP $(LDFLAGS) -o $@ $< -ldl
+test: build/tests/harden_shim.so
+
 assets/locale/%/LC_MESSAGES/prefkiosk.mo: assets/po/%.po
 	@mkdir -p $(@D)
 	msgfmt --check -o $@ $<
@@ -164,6 +180,11 @@ install: all
 	sed -e 's|^assets *=.*|assets = $(DATADIR)|' -e 's/^\(directory\|recipient\) *=.*/# &/' \
 		config/prefkiosk.ini \
 		> $(DESTDIR)$(SYSCONFDIR)/prefkiosk/prefkiosk.ini
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(SYSUSERSDIR)
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+		config/systemd/prefkiosk@.service > $(DESTDIR)$(SYSTEMDUNITDIR)/prefkiosk@.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/prefkiosk@.service
+	install -m 0644 config/systemd/prefkiosk.sysusers $(DESTDIR)$(SYSUSERSDIR)/prefkiosk.conf
 
 clean:
 	rm -rf build assets/locale

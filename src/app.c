@@ -761,7 +761,7 @@ app_handle(struct app *a, const struct journey_event *ev)
 	size_t		 i;
 
 	out = effects & (JOURNEY_REDRAW | JOURNEY_UPDATE | JOURNEY_BELL | JOURNEY_QUIT |
-	    JOURNEY_LANGUAGE);
+	    JOURNEY_LANGUAGE | JOURNEY_WIPE);
 	for (i = 0; i < sizeof app_effects / sizeof app_effects[0]; i++)
 		if (effects & app_effects[i].effect) {
 			out |= app_effects[i].perform(a, ev->now, &cause);

@@ -23,7 +23,8 @@ void		 app_free(struct app *);
 
 /*
  * Handle an event and perform its effects.  Returns what is left for the terminal:
- * JOURNEY_REDRAW, JOURNEY_UPDATE, JOURNEY_BELL, JOURNEY_QUIT, JOURNEY_LANGUAGE.
+ * JOURNEY_REDRAW, JOURNEY_UPDATE, JOURNEY_BELL, JOURNEY_QUIT, JOURNEY_LANGUAGE, and
+ * JOURNEY_WIPE when the session ended (the journey is wiped; the terminal wipes what it holds).
  */
 unsigned		 app_handle(struct app *, const struct journey_event *);
 

@@ -35,6 +35,8 @@
 
 struct cli {
 	struct shop_paths	 paths;
+	char			 credential[4096];	/* the key file, when a systemd
+							 * credential (paths.key_file) */
 	struct shop		*shop;
 	const struct cli_hooks	*hooks;
 	FILE			*in, *out, *err;
@@ -66,6 +68,19 @@ cli_error(struct cli *c, int code, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', c->err);
 	return code;
+}
+
+/* What jansson says is wrong with a document, without the input it quotes ("... near
+ * 'grace@example.org'"): that text may be a member's name or e-mail address, and a message is
+ * a log line.  The line and column say where. */
+static const char *
+cli_json_reason(json_error_t *jerr)
+{
+	char	*near = strstr(jerr->text, " near ");
+
+	if (near != NULL)
+		*near = '\0';
+	return jerr->text;
 }
 
 /* Print a reason from a module, free it, and return code. */
@@ -197,8 +212,8 @@ cli_enroll(struct cli *c, int argc, char **argv)
 		return cli_error(c, CLI_EXIT_USAGE, "enroll takes no arguments; the enrolment is "
 		    "a JSON document on standard input");
 	if ((doc = json_loadf(c->in, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
-		return cli_error(c, CLI_EXIT_USAGE, "standard input, line %d: not a JSON "
-		    "document: %s", jerr.line, jerr.text);
+		return cli_error(c, CLI_EXIT_USAGE, "standard input, line %d, column %d: not "
+		    "a JSON document: %s", jerr.line, jerr.column, cli_json_reason(&jerr));
 	rc = cli_enroll_doc(c, doc, &result, &cause);
 	json_decref(doc);
 	if (rc != CUSTOMER_OK)
@@ -250,8 +265,8 @@ cli_import(struct cli *c, int argc, char **argv)
 		if (strspn(line, " \t\r\n") == (size_t)len)
 			continue;
 		if ((doc = json_loads(line, JSON_REJECT_DUPLICATES, &jerr)) == NULL) {
-			cli_error(c, CLI_EXIT_USAGE, "%s:%ld: not a JSON document: %s", argv[1],
-			    lineno, jerr.text);
+			cli_error(c, CLI_EXIT_USAGE, "%s:%ld: column %d: not a JSON document: %s",
+			    argv[1], lineno, jerr.column, cli_json_reason(&jerr));
 			rejected++;
 			continue;
 		}
@@ -368,8 +383,8 @@ cli_member(struct cli *c, int argc, char **argv, bool by_contact, char *uid, con
 		return cli_error(c, CLI_EXIT_USAGE, "usage: prefkiosk %s", usage);
 	if (field == CONTACT_NONE) {
 		if (strlen(value) != CUSTOMER_UID_LEN)
-			return cli_error(c, CLI_EXIT_NOT_FOUND, "no member %s (a member id has %d "
-			    "characters)", value, CUSTOMER_UID_LEN);
+			return cli_error(c, CLI_EXIT_NOT_FOUND, "no member has this id (a member "
+			    "id has %d characters)", CUSTOMER_UID_LEN);
 		snprintf(uid, CUSTOMER_UID_LEN + 1, "%s", value);
 		return CLI_EXIT_OK;
 	}
@@ -596,7 +611,8 @@ cli_export(struct cli *c, int argc, char **argv)
 		if (ce.format >= 0 && ce.format != EXPORT_JSON)
 			return cli_error(c, CLI_EXIT_USAGE, "one member is exported as json");
 		if (strlen(who) != CUSTOMER_UID_LEN)
-			return cli_error(c, CLI_EXIT_NOT_FOUND, "no member %s", who);
+			return cli_error(c, CLI_EXIT_NOT_FOUND, "no member has this id (a member "
+			    "id has %d characters)", CUSTOMER_UID_LEN);
 		if ((m = customer_export(c->shop, who, c->now, &result, &cause)) == NULL)
 			return cli_cause(c, cli_customer_exit(result), cause);
 		if ((rc = cli_audit(c, NULL, "export", who)) != CLI_EXIT_OK) {
@@ -1219,8 +1235,8 @@ cli_update(struct cli *c, int argc, char **argv)
 	    NULL, NULL, NULL)) != CLI_EXIT_OK)
 		return rc;
 	if ((doc = json_loadf(c->in, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
-		return cli_error(c, CLI_EXIT_USAGE, "standard input, line %d: not a JSON "
-		    "document: %s", jerr.line, jerr.text);
+		return cli_error(c, CLI_EXIT_USAGE, "standard input, line %d, column %d: not "
+		    "a JSON document: %s", jerr.line, jerr.column, cli_json_reason(&jerr));
 	e = customer_enrolment_new();
 	customer_profile_free(e->profile);
 	if ((rc = customer_load(c->shop, uid, &e->profile, &cause)) == CUSTOMER_OK &&
@@ -1562,7 +1578,7 @@ cli_main(int argc, char **argv, const struct cli_hooks *hooks, FILE *in, FILE *o
 	c.out = out;
 	c.err = err;
 	c.now = time(NULL);
-	shop_paths_default(&c.paths);
+	shop_paths_default(&c.paths, c.credential, sizeof c.credential);
 	if ((argc = cli_globals(&c, argc, argv)) < 0)
 		return CLI_EXIT_USAGE;
 	if (argc < 2) {

@@ -76,6 +76,23 @@ static const char *const customer_index_kinds[] = {
 	[CONTACT_EMAIL] = "email",
 };
 
+/*
+ * What a message may repeat of the input: a key or an id in the catalogue's form (lower-case
+ * letters, digits, '_' and '-', at most 32, with a letter among them), which is what a typo in
+ * a key or an id looks like.  An e-mail address, a phone number or a name put where an id
+ * belongs is not repeated: a message is a log line, and carries no personal data.
+ */
+static const char *
+customer_echo(const char *s)
+{
+	size_t	n = strlen(s);
+
+	if (n == 0 || n > 32 || strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-") != n ||
+	    strpbrk(s, "abcdefghijklmnopqrstuvwxyz") == NULL)
+		return "(not shown: not an id)";
+	return s;
+}
+
 struct customer_profile *
 customer_profile_new(void)
 {
@@ -130,7 +147,7 @@ customer_enrolment_check(const struct shop *s, const struct customer_enrolment *
 	}
 	if (config_language(s->config, p->language) < 0) {
 		util_fail(cause, "language: '%s' is not one of the configured languages",
-		    p->language);
+		    customer_echo(p->language));
 		return CUSTOMER_INVALID;
 	}
 	for (i = 0; i < cat->nchannels; i++) {
@@ -1197,7 +1214,7 @@ customer_json_known(json_t *doc, const char *const *keys, char **cause)
 			if (strcmp(key, keys[k]) == 0)
 				break;
 		if (keys[k] == NULL) {
-			util_fail(cause, "unknown key '%s'", key);
+			util_fail(cause, "unknown key '%s'", customer_echo(key));
 			return CUSTOMER_INVALID;
 		}
 	}
@@ -1225,7 +1242,8 @@ customer_json_ids(const struct shop *s, json_t *v, const char *key,
 	json_array_foreach(v, i, item) {
 		id = json_is_string(item) ? json_string_value(item) : "?";
 		if ((idx = find(s->catalog, id)) < 0 || (size_t)idx >= max) {
-			util_fail(cause, "%s: '%s' is not %s of the catalogue", key, id, what);
+			util_fail(cause, "%s: '%s' is not %s of the catalogue", key,
+			    customer_echo(id), what);
 			return CUSTOMER_INVALID;
 		}
 		chosen[idx] = true;
@@ -1298,7 +1316,8 @@ customer_json_channels(const struct shop *s, json_t *v, struct customer_profile 
 			if (!json_is_string(item) ||
 			    (c = catalog_channel_find(cat, json_string_value(item))) < 0) {
 				util_fail(cause, "channels: '%s' is not a channel of the catalogue",
-				    json_is_string(item) ? json_string_value(item) : "?");
+				    json_is_string(item) ? customer_echo(json_string_value(item)) :
+				    "?");
 				return CUSTOMER_INVALID;
 			}
 			p->channels[c] = cat->channels[c].nfrequencies > 0 ?
@@ -1313,7 +1332,8 @@ customer_json_channels(const struct shop *s, json_t *v, struct customer_profile 
 	}
 	json_object_foreach(v, key, item) {
 		if ((c = catalog_channel_find(cat, key)) < 0) {
-			util_fail(cause, "channels: '%s' is not a channel of the catalogue", key);
+			util_fail(cause, "channels: '%s' is not a channel of the catalogue",
+			    customer_echo(key));
 			return CUSTOMER_INVALID;
 		}
 		if (cat->channels[c].nfrequencies == 0 && json_is_null(item)) {
@@ -1325,7 +1345,7 @@ customer_json_channels(const struct shop *s, json_t *v, struct customer_profile 
 			if ((int)cat->channels[c].frequencies[i] == f)
 				break;
 		if (f < 0 || i == cat->channels[c].nfrequencies) {
-			util_fail(cause, "channels: '%s' has no such frequency", key);
+			util_fail(cause, "channels: '%s' has no such frequency", customer_echo(key));
 			return CUSTOMER_INVALID;
 		}
 		p->channels[c] = f;
@@ -1376,11 +1396,13 @@ customer_enrolment_from_json(const struct shop *s, json_t *doc, bool import,
 		}
 		json_object_foreach(v, key, item) {
 			if ((idx = catalog_purpose_find(cat, key)) < 0) {
-				util_fail(cause, "consents: '%s' is not a purpose of the catalogue", key);
+				util_fail(cause, "consents: '%s' is not a purpose of the catalogue",
+				    customer_echo(key));
 				return CUSTOMER_INVALID;
 			}
 			if (!json_is_boolean(item)) {
-				util_fail(cause, "consents: '%s' must be true or false", key);
+				util_fail(cause, "consents: '%s' must be true or false",
+				    customer_echo(key));
 				return CUSTOMER_INVALID;
 			}
 			e->consents[idx] = json_is_true(item) ? CONSENT_GIVEN : CONSENT_REFUSED;

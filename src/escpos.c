@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "escpos.h"
 #include "qr.h"
 #include "util.h"
@@ -82,23 +84,36 @@ escpos_buf_init(struct escpos_buf *b)
 	b->len = b->size = 0;
 }
 
+/* A slip may be a member's data ("My data"): its bytes are wiped before they are freed. */
 void
 escpos_buf_clear(struct escpos_buf *b)
 {
 	if (b == NULL)
 		return;
+	if (b->data != NULL)
+		sodium_memzero(b->data, b->size);
 	free(b->data);
 	escpos_buf_init(b);
 }
 
-/* Append n bytes, doubling the allocation as it fills. */
+/* Append n bytes, doubling the allocation as it fills.  Not realloc: it would free the old
+ * block with the slip so far still in it. */
 static void
 escpos_put(struct escpos_buf *b, const void *p, size_t n)
 {
-	if (n > b->size - b->len) {
-		while (n > b->size - b->len)
-			b->size = b->size == 0 ? 256 : b->size * 2;
-		b->data = util_xrealloc(b->data, b->size, 1);
+	unsigned char	*grown;
+	size_t		 size = b->size, len = b->len;
+
+	if (n > size - len) {
+		while (n > size - len)
+			size = size == 0 ? 256 : size * 2;
+		grown = util_xmalloc(size);
+		if (len > 0)
+			memcpy(grown, b->data, len);
+		escpos_buf_clear(b);
+		b->data = grown;
+		b->size = size;
+		b->len = len;
 	}
 	memcpy(b->data + b->len, p, n);
 	b->len += n;

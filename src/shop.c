@@ -30,14 +30,36 @@
 #define SHOP_DEFAULT_KEY	"/var/lib/prefkiosk/prefkiosk.key"
 #define SHOP_PASSPHRASE_MAX	1024
 
+/*
+ * The key as a systemd credential, when the service has one: systemd decrypts it (a
+ * TPM-bound LoadCredentialEncrypted=) into a private, unswappable file of mode 0400 that only
+ * this service sees.  Its path in buf[size], or NULL when there is none.
+ */
+static const char *
+shop_key_credential(char *buf, size_t size)
+{
+	const char	*dir = getenv("CREDENTIALS_DIRECTORY");
+	int		 n;
+
+	if (dir == NULL || *dir == '\0')
+		return NULL;
+	n = snprintf(buf, size, "%s/%s", dir, SHOP_KEY_CREDENTIAL);
+	if (n < 0 || (size_t)n >= size || access(buf, F_OK) != 0)
+		return NULL;
+	return buf;
+}
+
 void
-shop_paths_default(struct shop_paths *p)
+shop_paths_default(struct shop_paths *p, char *credential, size_t size)
 {
 	const char	*e;
 
 	p->db = (e = getenv("PREFKIOSK_DB")) != NULL && *e ? e : SHOP_DEFAULT_DB;
 	p->config = (e = getenv("PREFKIOSK_CONFIG")) != NULL && *e ? e : PREFKIOSK_SYSCONFDIR;
-	p->key_file = (e = getenv("PREFKIOSK_KEY_FILE")) != NULL && *e ? e : SHOP_DEFAULT_KEY;
+	if ((e = getenv("PREFKIOSK_KEY_FILE")) != NULL && *e)
+		p->key_file = e;
+	else if ((p->key_file = shop_key_credential(credential, size)) == NULL)
+		p->key_file = SHOP_DEFAULT_KEY;
 	p->passphrase = (e = getenv("PREFKIOSK_PASSPHRASE")) != NULL ? e : NULL;
 }
 

@@ -18,6 +18,8 @@
 #include "store.h"
 #include "vault.h"
 
+#define SHOP_KEY_CREDENTIAL	"prefkiosk.key"	/* the key as a systemd credential */
+
 struct shop_paths {
 	const char	*db;		/* the store file */
 	const char	*config;	/* the config directory */
@@ -37,8 +39,14 @@ struct shop {
 	struct consent_texts	*consent_texts;	/* consent.c's, made on first use */
 };
 
-/* Default paths: environment, then the installed locations. */
-void		 shop_paths_default(struct shop_paths *);
+/*
+ * Default paths: the environment, then the installed locations.  The key file is
+ * $PREFKIOSK_KEY_FILE; else, in a systemd service given the key as a credential
+ * (LoadCredential= or LoadCredentialEncrypted= prefkiosk.key), $CREDENTIALS_DIRECTORY/
+ * prefkiosk.key when that file exists, written into credential[size], which must outlive the
+ * paths; else /var/lib/prefkiosk/prefkiosk.key.
+ */
+void		 shop_paths_default(struct shop_paths *, char *credential, size_t size);
 
 /* Open config, catalogue, store and key.  Returns NULL, *cause, and *exit (1 runtime, 2 config)
  * on failure. */

@@ -2,9 +2,9 @@
  * vault — keys and cryptography.
  *
  * Invariants: the master key never leaves this file; subkeys are derived once at open and kept
- * in one sodium_malloc'd block that is made read-only and wiped by vault_free (carried keys are
- * written into it once, right after, and it is made read-only again); every open or verify
- * result is checked by the caller through a return value; nothing here logs or prints.
+ * in one sodium_malloc'd, locked block that is made read-only and wiped by vault_free (carried
+ * keys are written into it once, right after, and it is made read-only again); every open or
+ * verify result is checked by the caller through a return value; nothing here logs or prints.
  */
 #include <sys/stat.h>
 
@@ -68,20 +68,51 @@ vault_key_check_make(const struct vault *v, unsigned char out[VAULT_MAC_BYTES])
 	    vault_subkey(v, VAULT_SUBKEY_CHECK), VAULT_KEY_BYTES);
 }
 
-/* Derive the subkeys from a master key into a new vault; the master key is not kept. */
+/*
+ * Memory for keys: sodium_malloc (guard pages around it, wiped by sodium_free) and locked, so
+ * that it is never written to swap, where a key would outlive the process and the machine's
+ * power.  sodium_malloc tries to lock it but carries on silently when it cannot (a
+ * RLIMIT_MEMLOCK of 0); locking it again here reports that, and it is an error: a kiosk that
+ * cannot keep its keys out of swap does not start.  NULL and *cause.
+ */
+static void *
+vault_locked_alloc(size_t n, char **cause)
+{
+	void	*p;
+	int	 saved;
+
+	if ((p = sodium_malloc(n)) == NULL) {
+		util_fail(cause, "out of memory");
+		return NULL;
+	}
+	if (sodium_mlock(p, n) != 0) {
+		saved = errno;
+		sodium_free(p);
+		util_fail(cause, "cannot lock the keys in memory (mlock: %s); allow this user at "
+		    "least 64 KiB of locked memory (ulimit -l, or LimitMEMLOCK= for a service)",
+		    strerror(saved));
+		return NULL;
+	}
+	return p;
+}
+
+/* Derive the subkeys from a master key into a new vault; the master key is not kept.  NULL
+ * and *cause. */
 static struct vault *
-vault_from_master(const unsigned char *master)
+vault_from_master(const unsigned char *master, char **cause)
 {
 	struct vault	*v;
 	int		 i;
 
-	if ((v = calloc(1, sizeof *v)) == NULL)
+	if ((v = calloc(1, sizeof *v)) == NULL) {
+		util_fail(cause, "out of memory");
 		return NULL;
-	if ((v->keys = sodium_malloc(VAULT_NSUBKEYS * VAULT_KEY_BYTES)) == NULL) {
+	}
+	if ((v->keys = vault_locked_alloc(VAULT_NSUBKEYS * VAULT_KEY_BYTES, cause)) == NULL) {
 		free(v);
 		return NULL;
 	}
-	if ((v->index = sodium_malloc(sizeof *v->index)) == NULL) {
+	if ((v->index = vault_locked_alloc(sizeof *v->index, cause)) == NULL) {
 		sodium_free(v->keys);
 		free(v);
 		return NULL;
@@ -196,17 +227,14 @@ vault_open_keyfile(const char *path, char **cause)
 		    path, VAULT_KEY_BYTES);
 		goto out;
 	}
-	if ((key = sodium_malloc(VAULT_KEY_BYTES)) == NULL) {
-		util_fail(cause, "out of memory");
+	if ((key = vault_locked_alloc(VAULT_KEY_BYTES, cause)) == NULL)
 		goto out;
-	}
 	n = read(fd, key, VAULT_KEY_BYTES);
 	if (n != VAULT_KEY_BYTES) {
 		util_fail(cause, "%s: cannot read the key file", path);
 		goto out;
 	}
-	if ((v = vault_from_master(key)) == NULL)
-		util_fail(cause, "out of memory");
+	v = vault_from_master(key, cause);
 out:
 	sodium_free(key);
 	close(fd);
@@ -231,15 +259,13 @@ vault_open_passphrase(const char *passphrase, const struct vault_kdf *kdf, char 
 		util_fail(cause, "the passphrase is empty");
 		return NULL;
 	}
-	if ((key = sodium_malloc(VAULT_KEY_BYTES)) == NULL) {
-		util_fail(cause, "out of memory");
+	if ((key = vault_locked_alloc(VAULT_KEY_BYTES, cause)) == NULL)
 		return NULL;
-	}
 	if (crypto_pwhash(key, VAULT_KEY_BYTES, passphrase, strlen(passphrase), kdf->salt,
 	    kdf->opslimit, (size_t)kdf->memlimit, crypto_pwhash_ALG_ARGON2ID13) != 0)
 		util_fail(cause, "cannot derive the key from the passphrase (out of memory)");
-	else if ((v = vault_from_master(key)) == NULL)
-		util_fail(cause, "out of memory");
+	else
+		v = vault_from_master(key, cause);
 	sodium_free(key);
 	return v;
 }

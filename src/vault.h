@@ -11,8 +11,9 @@
  * Each customer has a random data key, wrapped by the key-wrapping key; profile fields are sealed
  * under it with XChaCha20-Poly1305, with associated data that binds table, column, customer and
  * key version, so a ciphertext moved to another row or column fails to open.  The master's
- * subkeys live in sodium_malloc'd (locked, guarded) memory; a member's data key lives only as
- * long as one operation and is wiped when freed.
+ * subkeys live in sodium_malloc'd memory, guarded and locked against swapping (a vault whose
+ * keys cannot be locked is not opened); a member's data key lives only as long as one
+ * operation and is wiped when freed.
  */
 #ifndef PREFKIOSK_VAULT_H
 #define PREFKIOSK_VAULT_H

@@ -4,10 +4,16 @@
  */
 #include <criterion/criterion.h>
 
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 
+#include <linux/capability.h>
+
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -81,6 +87,61 @@ Test(vault, refuses_a_key_file_of_the_wrong_size)
 	chmod(path, 0600);
 	cr_assert_null(vault_open_keyfile(path, &cause));
 	cr_assert_not_null(strstr(cause, "32 bytes"), "%s", cause);
+	free(cause);
+	free(path);
+}
+
+/* This process's locked memory in kB (VmLck of /proc/self/status), or -1. */
+static long
+locked_kb(void)
+{
+	char	 line[256];
+	long	 kb = -1;
+	FILE	*f = fopen("/proc/self/status", "r");
+
+	cr_assert_not_null(f);
+	while (fgets(line, sizeof line, f) != NULL)
+		if (sscanf(line, "VmLck: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+Test(vault, keys_live_in_locked_memory)
+{
+	cr_assert_gt(locked_kb(), 0, "the open vault's keys are locked (mlock)");
+}
+
+/* As a kiosk user may find itself: no locked memory allowed, and (for root) CAP_IPC_LOCK,
+ * which ignores that limit, dropped from this process. */
+static void
+no_locked_memory(void)
+{
+	struct __user_cap_header_struct	h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct	d[_LINUX_CAPABILITY_U32S_3];
+	struct rlimit			rl = { 0, 0 };
+
+	cr_assert_eq(syscall(SYS_capget, &h, d), 0);
+	d[CAP_TO_INDEX(CAP_IPC_LOCK)].effective &= ~CAP_TO_MASK(CAP_IPC_LOCK);
+	cr_assert_eq(syscall(SYS_capset, &h, d), 0);
+	cr_assert_eq(setrlimit(RLIMIT_MEMLOCK, &rl), 0);
+}
+
+Test(vault, refuses_to_open_when_keys_cannot_be_locked)
+{
+	char		*path = helpers_path(dir, "key"), *cause = NULL;
+	struct vault	*w;
+
+	no_locked_memory();
+	w = vault_open_keyfile(path, &cause);
+	cr_assert_null(w);
+	cr_assert_not_null(strstr(cause, "cannot lock the keys in memory"), "%s", cause);
+	free(cause);
+	cause = NULL;
+	w = vault_open_passphrase("correct horse battery staple", &(struct vault_kdf){
+	    .opslimit = 1, .memlimit = 8192 }, &cause);
+	cr_assert_null(w);
+	cr_assert_not_null(strstr(cause, "cannot lock"), "%s", cause);
 	free(cause);
 	free(path);
 }

@@ -20,7 +20,14 @@
  * for a session; the large layout (9) and high contrast (3) likewise.  When a session ends the
  * next customer finds the kiosk as configured.  Speech or the large layout on puts the journey
  * in accessibility mode: ten times the time before the idle warning.
+ *
+ * When a session is wiped (JOURNEY_WIPE), the terminal forgets it too: the attract screen is
+ * drawn over every cell curses keeps, each burst of keys is wiped once handled, windows are
+ * blanked before a resize (ui_resize), and the stack below the loop is scrubbed
+ * (ui_scrub_stack).  tests/journey/wipe.sh reads the process's memory to prove it.
  */
+#include <sys/ioctl.h>
+
 #include <curses.h>
 #include <langinfo.h>
 #include <signal.h>
@@ -45,6 +52,7 @@
 #define UI_SCAN_MIN	6	/* the shortest burst that is a scan */
 #define UI_KEY_ESC	27
 #define UI_KEYPAD_MAX	16	/* keys of a numeric keypad (ui_keypad) */
+#define UI_SCRUB_BYTES	(64 * 1024)	/* the stack below the loop wiped when a session ends */
 
 struct ui {
 	struct app	*app;
@@ -64,9 +72,18 @@ struct ui {
 	bool			 bell;		/* the last event rang */
 	bool			 help;		/* the keys are shown in the message row */
 	int			 last_step;
+	bool			 ended;		/* a session was wiped: scrub the stack */
 	int			 keypad[UI_KEYPAD_MAX];	/* ui_keypad's keys in application
 							 * mode */
 };
+
+/*
+ * The terminal changed size (SIGWINCH).  The kiosk catches the signal rather than leave it to
+ * ncurses, whose own handler resizes the windows as they are: the lines it frees would keep the
+ * text that was on them, a customer's e-mail address among it.  A signal handler can only set
+ * a flag, so this one is file-scope; ui_step reads it.
+ */
+static volatile sig_atomic_t ui_resized;
 
 /* What a key of the numeric keypad does when it does not type. */
 enum ui_command {
@@ -179,6 +196,8 @@ ui_send(struct ui *u, enum journey_event_type type, int arg, const char *text)
 
 	if (effects & JOURNEY_QUIT)
 		return true;
+	if (effects & JOURNEY_WIPE)
+		u->ended = true;
 	u->bell = (effects & JOURNEY_BELL) != 0;
 	if (effects & JOURNEY_BELL)
 		beep();
@@ -503,6 +522,8 @@ ui_scan(struct ui *u, const wchar_t *burst, size_t n)
 				return true;
 		return ui_activate(u);
 	}
+	if (effects & JOURNEY_WIPE)
+		u->ended = true;
 	u->bell = (effects & JOURNEY_BELL) != 0;
 	if (effects & JOURNEY_BELL)
 		beep();
@@ -518,6 +539,7 @@ ui_text(struct ui *u, wint_t first)
 	size_t	n = 0, i;
 	wint_t	c = first;
 	int	r = OK;
+	bool	quit = false;
 
 	timeout(UI_BURST_MS);
 	while (r == OK && n < JOURNEY_TEXT_MAX && c != '\r' && c != '\n') {
@@ -526,15 +548,17 @@ ui_text(struct ui *u, wint_t first)
 	}
 	timeout(UI_TICK_MS);
 	if (r == OK && (c == '\r' || c == '\n') && n >= UI_SCAN_MIN)
-		return ui_scan(u, burst, n);
-	for (i = 0; i < n; i++)
-		if (ui_char(u, burst[i]))
-			return true;
-	if (r == OK)
-		return ui_char(u, c);		/* Enter, or the key that ended the burst */
-	if (r == KEY_CODE_YES)
-		ungetch((int)c);
-	return false;
+		quit = ui_scan(u, burst, n);
+	else {
+		for (i = 0; i < n && !quit; i++)
+			quit = ui_char(u, burst[i]);
+		if (!quit && r == OK)
+			quit = ui_char(u, c);	/* Enter, or the key that ended the burst */
+		else if (!quit && r == KEY_CODE_YES)
+			ungetch((int)c);
+	}
+	sodium_memzero(burst, sizeof burst);	/* what was typed, or a card's number */
+	return quit;
 }
 
 static bool
@@ -601,13 +625,47 @@ ui_key(struct ui *u, int key)
 	return false;
 }
 
+/* SIGWINCH: a flag for ui_step, nothing more. */
+static void
+ui_on_winch(int sig)
+{
+	(void)sig;
+	ui_resized = 1;
+}
+
+/*
+ * Take the terminal's new size: every window blanked first (the one drawn, the next frame and
+ * what curses believes the terminal shows), then resized, so that the lines ncurses frees or
+ * reallocates hold nothing.  resizeterm queues KEY_RESIZE and marks the terminal for a full
+ * repaint, so the screen is drawn again, whole, by the key that follows.
+ */
+static void
+ui_resize(void)
+{
+	struct winsize	ws;
+
+	ui_resized = 0;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == -1 || ws.ws_row == 0 || ws.ws_col == 0)
+		return;
+	werase(stdscr);
+	werase(newscr);
+	werase(curscr);
+	resizeterm(ws.ws_row, ws.ws_col);
+	clearok(curscr, TRUE);
+}
+
 /* One pass of the loop: a key, or the clock.  true when an admin left. */
 static bool
 ui_step(struct ui *u)
 {
 	wint_t	c;
-	int	r = get_wch(&c);
-	time_t	now = time(NULL);
+	int	r;
+	time_t	now;
+
+	if (ui_resized)
+		ui_resize();
+	r = get_wch(&c);
+	now = time(NULL);
 
 	if (now != u->last_tick) {
 		u->last_tick = now;
@@ -625,6 +683,21 @@ ui_step(struct ui *u)
 	if (c == UI_KEY_ESC || c == '\t' || c == 127 || c == 8)
 		return ui_key(u, (int)c);
 	return ui_text(u, c);
+}
+
+/*
+ * Wipe the stack below the loop.  What a customer typed passes through frames of code we do
+ * not own (ncurses' wide-character input, vsnprintf's work area, the text conversions of
+ * draw.c) and stays in that memory until a call as deep overwrites it; called from the loop,
+ * the outermost frame that ever sees a session, this overwrites all of it once the session
+ * is over.
+ */
+static void __attribute__((noinline))
+ui_scrub_stack(void)
+{
+	unsigned char	area[UI_SCRUB_BYTES];
+
+	sodium_memzero(area, sizeof area);
 }
 
 /* What the kiosk needs before it takes the screen; an exit code, or 0. */
@@ -692,6 +765,8 @@ ui_run(struct shop *s, int argc, char **argv, FILE *err)
 	signal(SIGINT, SIG_IGN);
 	signal(SIGQUIT, SIG_IGN);
 	signal(SIGTSTP, SIG_IGN);
+	/* Before initscr, which leaves a handler that is already there in place. */
+	signal(SIGWINCH, ui_on_winch);
 	u.view = util_xcalloc(1, sizeof *u.view);
 	u.utterance = util_xcalloc(1, sizeof *u.utterance);
 	u.large_default = strcmp(s->config->layout, "large") == 0;
@@ -716,8 +791,12 @@ ui_run(struct shop *s, int argc, char **argv, FILE *err)
 	if (u.speech_default || u.offer)
 		ui_speaker(&u);
 	ui_draw(&u);
-	while (!ui_step(&u))
-		;
+	while (!ui_step(&u)) {
+		if (u.ended) {
+			ui_scrub_stack();
+			u.ended = false;
+		}
+	}
 	endwin();
 	speech_close(u.speech);
 	app_free(u.app);

@@ -17,15 +17,24 @@ speaking() {
 }
 
 # in_order TEXT...: the log has each TEXT after the one before it (later on its line, or on a
-# later line).  A text missing is shown with the lines (grep -n) of the one before it.
+# later line), within TM_TIMEOUT seconds: what follows a PIN waits for Argon2id, which a busy
+# machine makes slow.  A text missing is shown with the lines (grep -n) of the one before it.
 in_order() {
-	local rest text before=
+	tm_poll "$TM_TIMEOUT" in_order__now quiet "$@" && return 0
+	in_order__now say "$@"
+}
+
+# in_order__now quiet|say TEXT...: the same, now; say shows what is missing.
+in_order__now() {
+	local how=$1 rest text before=
+	shift
 	rest=$(cat "$LOG")
 	for text in "$@"; do
 		case "$rest" in
 		*"$text"*)
 			rest=${rest#*"$text"} ;;
 		*)
+			[ "$how" = say ] || return 1
 			tm__diag "in_order: \"$text\" does not come after \"$before\"" \
 				"(at $(grep -nF -- "$before" "$LOG" | cut -d: -f1 | tr '\n' ' ')):"
 			sed 's/^/#   |/' "$LOG" >&"$TM_DIAG"
