@@ -111,7 +111,7 @@ for kib in $(seq 0 6 132); do
 		bad=$((bad + 1))
 	fi
 done
-check "from 0 to 132 KiB free, every enrolment is whole or absent ($failed refused, $done done)" -- \
+check "from 0 to 132 KiB free, each enrolment whole or absent ($failed refused, $done done)" -- \
 	test "$bad" -eq 0 -a "$failed" -gt 0 -a "$done" -gt 0
 expect 0 "and the store verifies" -- verify
 exit 0
