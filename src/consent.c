@@ -675,7 +675,8 @@ consent_notices_report(const struct consent_notices *ns, void (*report)(const ch
 	return problems;
 }
 
-/* Records whose subject is no member: a member's id was changed.  One line per subject. */
+/* Records whose subject is no member: a member's row was removed, or its id changed.  One line
+ * per subject. */
 static int
 consent_verify_subjects(struct shop *s, void (*report)(const char *, void *), void *arg,
     char **cause)
@@ -690,8 +691,8 @@ consent_verify_subjects(struct shop *s, void (*report)(const char *, void *), vo
 	    &stmt, NULL) != SQLITE_OK)
 		return store_fail(s->store, cause, "cannot read the consent records");
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		msg = util_xprintf("its subject %s is no member of this store (a member's id was "
-		    "changed)", (const char *)sqlite3_column_text(stmt, 1));
+		msg = util_xprintf("its subject %s is no member of this store (a member was "
+		    "removed, or its id changed)", (const char *)sqlite3_column_text(stmt, 1));
 		problems += consent_problem(report, arg, sqlite3_column_int64(stmt, 0), msg);
 		free(msg);
 	}
