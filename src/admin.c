@@ -17,6 +17,7 @@
 #include "audit.h"
 #include "consent.h"
 #include "customer.h"
+#include "reward.h"
 #include "util.h"
 
 /* Collects problems for admin_verify's summary and passes them on. */
@@ -78,49 +79,59 @@ admin_verify_sqlite(struct shop *s, struct admin_report *r, char **cause)
 	return 0;
 }
 
-int
-admin_verify(struct shop *s, void (*report)(const char *, void *), void *arg, json_t **summary,
-    char **cause)
-{
-	struct admin_report	 r = { report, arg, json_array() };
-	struct customer_profile	*p;
-	sqlite3_stmt		*stmt;
-	char			 uid[CUSTOMER_UID_LEN + 1];
-	char			*why = NULL;
-	long			 members = 0, records = 0;
-	int			 rc, n;
+/* The triggers that keep the chains append-only and the ledger whole. */
+static const char *const admin_triggers[] = {
+	"consent_no_update", "consent_no_delete", "audit_no_update", "audit_no_delete",
+	"rewards_no_delete",
+};
 
-	*summary = NULL;
-	if (admin_verify_sqlite(s, &r, cause) != 0)
-		goto fail;
-	if (sqlite3_prepare_v2(store_db(s->store),
-	    "SELECT uid FROM customers WHERE erased IS NULL ORDER BY id", -1, &stmt, NULL) !=
-	    SQLITE_OK) {
-		store_fail(s->store, cause, "cannot read the members");
-		goto fail;
-	}
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		snprintf(uid, sizeof uid, "%s", sqlite3_column_text(stmt, 0));
-		members++;
-		switch (customer_load(s, uid, &p, &why)) {
-		case CUSTOMER_OK:
-			customer_profile_free(p);
-			break;
-		case CUSTOMER_DAMAGED:
-		case CUSTOMER_NOT_FOUND:
-			admin_report_add(why, &r);
-			break;
-		default:
+/* Is every trigger there?  Only a hand at the file removes one (a rotation puts back what it
+ * lifts, in the same transaction). */
+static int
+admin_verify_triggers(struct shop *s, struct admin_report *r, char **cause)
+{
+	sqlite3_stmt	*stmt;
+	size_t		 i;
+	int		 rc;
+	char		*msg;
+
+	if (sqlite3_prepare_v2(store_db(s->store), "SELECT 1 FROM sqlite_schema WHERE"
+	    " type = 'trigger' AND name = ?1", -1, &stmt, NULL) != SQLITE_OK)
+		return store_fail(s->store, cause, "cannot check the store");
+	for (i = 0; i < sizeof admin_triggers / sizeof admin_triggers[0]; i++) {
+		sqlite3_bind_text(stmt, 1, admin_triggers[i], -1, SQLITE_STATIC);
+		rc = sqlite3_step(stmt);
+		sqlite3_reset(stmt);
+		if (rc == SQLITE_ROW)
+			continue;
+		if (rc != SQLITE_DONE) {
 			sqlite3_finalize(stmt);
-			*cause = why;
-			goto fail;
+			return store_fail(s->store, cause, "cannot check the store");
 		}
-		free(why);
-		why = NULL;
+		msg = util_xprintf("sqlite: the trigger %s is missing (it was dropped)",
+		    admin_triggers[i]);
+		admin_report_add(msg, r);
+		free(msg);
 	}
 	sqlite3_finalize(stmt);
-	if ((n = consent_verify(s, admin_report_add, &r, cause)) < 0 ||
-	    (n = audit_verify(s, admin_report_add, &r, cause)) < 0)
+	return 0;
+}
+
+int
+admin_verify(struct shop *s, time_t now, void (*report)(const char *, void *), void *arg,
+    json_t **summary, char **cause)
+{
+	struct admin_report	 r = { report, arg, json_array() };
+	sqlite3_stmt		*stmt;
+	long			 members = 0, records = 0;
+	int			 n;
+
+	*summary = NULL;
+	if (admin_verify_sqlite(s, &r, cause) != 0 || admin_verify_triggers(s, &r, cause) != 0 ||
+	    customer_verify(s, admin_report_add, &r, &members, cause) < 0 ||
+	    consent_verify(s, admin_report_add, &r, cause) < 0 ||
+	    audit_verify(s, admin_report_add, &r, cause) < 0 ||
+	    reward_verify(s, now, admin_report_add, &r, cause) < 0)
 		goto fail;
 	if (sqlite3_prepare_v2(store_db(s->store), "SELECT count(*) FROM consent_records", -1,
 	    &stmt, NULL) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW)

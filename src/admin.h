@@ -38,10 +38,12 @@ struct admin_counts {
 };
 
 /*
- * Check the store; calls report(problem, arg) for each problem and fills *summary (caller
- * decrefs) with counts and the problems.  Returns the number of problems, or -1 and *cause.
+ * Check the store at now: SQLite's own checks and triggers, every member, the consent and
+ * audit chains with the notices, and the reward ledger.  Calls report(problem, arg) for each
+ * problem, naming what is damaged, and fills *summary (caller decrefs) with counts and the
+ * problems.  Returns the number of problems, or -1 and *cause.
  */
-int	admin_verify(struct shop *, void (*report)(const char *, void *), void *arg,
+int	admin_verify(struct shop *, time_t now, void (*report)(const char *, void *), void *arg,
 	    json_t **summary, char **cause);
 
 /* Count over the whole store at now (opening every live member's profile); -1 and *cause. */

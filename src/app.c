@@ -163,12 +163,18 @@ app_enroll(struct app *a, time_t now, char **cause)
 	j->draft->method = j->staff_mode ? CONSENT_ASSISTED : CONSENT_KIOSK;
 	util_copy(j->draft->staff, sizeof j->draft->staff, j->staff_mode ? j->staff : "");
 	rc = customer_enroll(a->shop, j->draft, now, j->uid, j->receipt, cause);
-	if (rc == CUSTOMER_OK && j->staff_mode &&
-	    audit_record(a->shop, now, j->staff, "assisted_sign_up", j->uid, cause) != 0)
-		rc = CUSTOMER_ERROR;
+	/* The member is enrolled once that commits: a record of the staff member's help that
+	 * cannot be written (a full disk) is lost, as after a crash, but the sign-up stands and
+	 * must not be offered again as "nothing was saved". */
+	if (rc == CUSTOMER_OK && j->staff_mode)
+		(void)audit_record(a->shop, now, j->staff, "assisted_sign_up", j->uid, cause);
 	if (rc == CUSTOMER_INVALID)
 		return journey_done(j, JOURNEY_ENROLL, false, N_("This card, phone number or "
 		    "e-mail address belongs to a member already: please change it or sign in"));
+	/* The answers stay on the review screen, to try again once there is room. */
+	if (rc != CUSTOMER_OK && store_disk_full(a->shop->store))
+		return journey_done(j, JOURNEY_ENROLL, false, N_("Sorry, this kiosk's storage is "
+		    "full and nothing was saved. Please ask a member of staff."));
 	if (rc != CUSTOMER_OK)
 		return journey_done(j, JOURNEY_ENROLL, false, N_("Sorry, something went wrong and "
 		    "nothing was saved. Please ask a member of staff."));

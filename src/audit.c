@@ -170,6 +170,24 @@ audit_problem(void (*report)(const char *, void *), void *arg, sqlite3_int64 id,
 	return 1;
 }
 
+/* Ids run 1..n (records are never deleted): name the ones missing before id. */
+static int
+audit_gap(void (*report)(const char *, void *), void *arg, sqlite3_int64 expected,
+    sqlite3_int64 id)
+{
+	char	*msg;
+
+	if (id <= expected)
+		return 0;
+	if (id == expected + 1)
+		return audit_problem(report, arg, expected, "missing (it was removed)");
+	msg = util_xprintf("audit records %lld to %lld: missing (they were removed)",
+	    (long long)expected, (long long)id - 1);
+	report(msg, arg);
+	free(msg);
+	return 1;
+}
+
 /* Do the columns say what the signed body says? */
 static bool
 audit_columns_agree(sqlite3_stmt *stmt, const char *body)
@@ -231,6 +249,38 @@ audit_ledger(struct shop *s, void (*report)(const char *, void *), void *arg, ch
 	return problems;
 }
 
+/*
+ * Every redemption record's reward is redeemed in the ledger.  A row put back to "issued"
+ * behind the store's back would redeem a second time; its record, in the MAC'd chain, says it
+ * was redeemed once already.  The target "reward T:S" gives the row's id (T * 2^36 + S).
+ */
+static int
+audit_redeemed(struct shop *s, void (*report)(const char *, void *), void *arg, char **cause)
+{
+	sqlite3_stmt	*stmt;
+	char		*msg;
+	int		 rc, problems = 0;
+
+	if (sqlite3_prepare_v2(store_db(s->store), "SELECT a.id, a.target, r.state FROM audit a"
+	    " LEFT JOIN rewards r ON r.id = CAST(substr(a.target, 8, instr(a.target, ':') - 8)"
+	    " AS INTEGER) * 68719476736 + CAST(substr(a.target, instr(a.target, ':') + 1)"
+	    " AS INTEGER) WHERE a.action = 'redeem' AND a.target LIKE 'reward %:%'"
+	    " AND r.state IS NOT 'redeemed' ORDER BY a.id", -1, &stmt, NULL) != SQLITE_OK)
+		return store_fail(s->store, cause, "cannot read the audit records");
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		msg = util_xprintf("%s was redeemed, but the ledger says %s (the ledger was "
+		    "edited)", (const char *)sqlite3_column_text(stmt, 1),
+		    sqlite3_column_type(stmt, 2) == SQLITE_NULL ? "it does not exist" :
+		    (const char *)sqlite3_column_text(stmt, 2));
+		problems += audit_problem(report, arg, sqlite3_column_int64(stmt, 0), msg);
+		free(msg);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return store_fail(s->store, cause, "cannot read the audit records");
+	return problems;
+}
+
 int
 audit_verify(struct shop *s, void (*report)(const char *, void *), void *arg, char **cause)
 {
@@ -239,6 +289,7 @@ audit_verify(struct shop *s, void (*report)(const char *, void *), void *arg, ch
 	unsigned char	 head[VAULT_MAC_BYTES], stored[8 + VAULT_MAC_BYTES];
 	sqlite3_int64	 count = 0, id = 0, at;
 	bool		 head_seen = false, head_ok = false;
+	char		*msg;
 	int		 rc, problems = 0, n;
 
 	if (audit_head_at(s, &at, stored, cause) != 0)
@@ -250,10 +301,7 @@ audit_verify(struct shop *s, void (*report)(const char *, void *), void *arg, ch
 		const char *body = (const char *)sqlite3_column_text(stmt, 6);
 		const char *action = (const char *)sqlite3_column_text(stmt, 4);
 		id = sqlite3_column_int64(stmt, 0);
-		count++;
-		if (id != count)
-			problems += audit_problem(report, arg, id, "the records before it are not "
-			    "all there (one was removed)");
+		problems += audit_gap(report, arg, count + 1, id);
 		if (body == NULL || sqlite3_column_bytes(stmt, 7) != VAULT_MAC_BYTES ||
 		    sqlite3_column_bytes(stmt, 8) != VAULT_MAC_BYTES) {
 			problems += audit_problem(report, arg, id, "damaged (missing MAC or body)");
@@ -283,12 +331,22 @@ audit_verify(struct shop *s, void (*report)(const char *, void *), void *arg, ch
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE)
 		return store_fail(s->store, cause, "cannot read the audit records");
-	if (at > 0 && (!head_seen || !head_ok)) {
+	if (at > count) {
+		msg = util_xprintf("audit records: the chain's head says it has %lld records, but "
+		    "the last is %lld (records were removed from the end, or the head was edited)",
+		    (long long)at, (long long)count);
+		report(msg, arg);
+		free(msg);
+		problems++;
+	} else if (at > 0 && (!head_seen || !head_ok)) {
 		report("audit records: the chain's head does not match its recorded length and "
-		    "last record (records were removed from the end)", arg);
+		    "last record (records were removed from the end, or the head was edited)", arg);
 		problems++;
 	}
 	if ((n = audit_ledger(s, report, arg, cause)) < 0)
+		return -1;
+	problems += n;
+	if ((n = audit_redeemed(s, report, arg, cause)) < 0)
 		return -1;
 	return problems + n;
 }

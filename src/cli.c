@@ -741,7 +741,7 @@ cli_verify(struct cli *c, int argc, char **argv)
 	(void)argv;
 	if (argc != 1)
 		return cli_error(c, CLI_EXIT_USAGE, "verify takes no arguments");
-	if ((n = admin_verify(c->shop, cli_verify_report, c, &summary, &cause)) < 0)
+	if ((n = admin_verify(c->shop, c->now, cli_verify_report, c, &summary, &cause)) < 0)
 		return cli_cause(c, CLI_EXIT_RUNTIME, cause);
 	cli_json(c, summary, JSON_COMPACT);
 	return n == 0 ? CLI_EXIT_OK : CLI_EXIT_RUNTIME;

@@ -473,86 +473,324 @@ consent_history(struct shop *s, const char *subject, char **cause)
 	return a;
 }
 
-/* Does the body agree with the indexed columns?  They are what queries use. */
+/* Report a problem of record id: "consent record <id>: <what>". */
 static int
-consent_columns_agree(sqlite3_stmt *stmt, const char *bodytext)
+consent_problem(void (*report)(const char *, void *), void *arg, sqlite3_int64 id,
+    const char *what)
 {
-	json_t		*o = json_loads(bodytext, 0, NULL);
+	char	*msg = util_xprintf("consent record %lld: %s", (long long)id, what);
+
+	report(msg, arg);
+	free(msg);
+	return 1;
+}
+
+/* Is the time column col (NULL allowed when null is true) the ISO 8601 text of the body? */
+static bool
+consent_time_agrees(sqlite3_stmt *stmt, int col, json_t *v, bool null)
+{
+	char	when[21];
+
+	if (sqlite3_column_type(stmt, col) == SQLITE_NULL)
+		return null && json_is_null(v);
+	if (!json_is_string(v))
+		return false;
+	util_iso8601((time_t)sqlite3_column_int64(stmt, col), when);
+	return strcmp(when, json_string_value(v)) == 0;
+}
+
+/*
+ * Does the body agree with the indexed columns?  They are what queries use: the state and its
+ * validity decide whether a consent is current, so a column changed behind the MAC (a refusal
+ * made a "given", a validity stretched) would change what the shop does without it.
+ */
+static bool
+consent_columns_agree(sqlite3_stmt *stmt, json_t *o)
+{
 	const char	*rid = NULL, *receipt = NULL, *subject = NULL, *purpose = NULL;
 	const char	*state = NULL;
-	int		 version = -1, ok = 0;
+	int		 version = -1;
 
-	if (o == NULL)
-		return 0;
 	if (json_unpack(o, "{s:s, s:s, s:s, s:{s:s, s:i}, s:s}", "record_id", &rid,
 	    "receipt_id", &receipt, "subject", &subject, "notice", "id", &purpose,
-	    "version", &version, "state", &state) == 0)
-		ok = strcmp(rid, (const char *)sqlite3_column_text(stmt, 1)) == 0 &&
-		    strcmp(receipt, (const char *)sqlite3_column_text(stmt, 2)) == 0 &&
-		    strcmp(subject, (const char *)sqlite3_column_text(stmt, 3)) == 0 &&
-		    strcmp(purpose, (const char *)sqlite3_column_text(stmt, 4)) == 0 &&
-		    strcmp(state, (const char *)sqlite3_column_text(stmt, 5)) == 0 &&
-		    version == sqlite3_column_int(stmt, 6);
+	    "version", &version, "state", &state) != 0)
+		return false;
+	return strcmp(rid, (const char *)sqlite3_column_text(stmt, 1)) == 0 &&
+	    strcmp(receipt, (const char *)sqlite3_column_text(stmt, 2)) == 0 &&
+	    strcmp(subject, (const char *)sqlite3_column_text(stmt, 3)) == 0 &&
+	    strcmp(purpose, (const char *)sqlite3_column_text(stmt, 4)) == 0 &&
+	    strcmp(state, (const char *)sqlite3_column_text(stmt, 5)) == 0 &&
+	    version == sqlite3_column_int(stmt, 6) &&
+	    consent_time_agrees(stmt, 10, json_object_get(o, "event_time"), false) &&
+	    consent_time_agrees(stmt, 11, json_object_get(o, "valid_until"), true);
+}
+
+/*
+ * The notice texts, as verify checks them: each row's digest against its text, then each
+ * record's signed digest against the row it names.  Problems are counted per notice, not per
+ * record, so that one edited text is one line however many records point to it.
+ */
+struct consent_known {
+	sqlite3_int64	 id;		/* 0: named by records, but not in the store */
+	char		*notice, *language;
+	int		 version;
+	char		 digest[2 * CATALOG_DIGEST_BYTES + 1];	/* lower-case hex */
+	bool		 intact;	/* the digest is its text's */
+	sqlite3_int64	 first;		/* the first record that disagrees with it */
+	long		 others;	/* and how many more */
+};
+
+struct consent_notices {
+	struct consent_known	*v;
+	size_t			 n, size;
+};
+
+static void
+consent_notices_clear(struct consent_notices *ns)
+{
+	size_t	i;
+
+	for (i = 0; i < ns->n; i++) {
+		free(ns->v[i].notice);
+		free(ns->v[i].language);
+	}
+	free(ns->v);
+	memset(ns, 0, sizeof *ns);
+}
+
+/* A new entry at the end of ns. */
+static struct consent_known *
+consent_notices_add(struct consent_notices *ns, const char *notice, const char *language,
+    int version)
+{
+	struct consent_known	*k;
+
+	if (ns->n == ns->size) {
+		ns->size = ns->size == 0 ? 32 : 2 * ns->size;
+		ns->v = util_xrealloc(ns->v, ns->size, sizeof *ns->v);
+	}
+	k = &ns->v[ns->n++];
+	memset(k, 0, sizeof *k);
+	k->notice = util_xstrdup(notice);
+	k->language = util_xstrdup(language);
+	k->version = version;
+	return k;
+}
+
+/* Read every notice and check its digest.  The number of problems, or -1 and *cause. */
+static int
+consent_notices_load(struct shop *s, struct consent_notices *ns,
+    void (*report)(const char *, void *), void *arg, char **cause)
+{
+	unsigned char		 digest[CATALOG_DIGEST_BYTES];
+	struct consent_known	*k;
+	sqlite3_stmt		*stmt;
+	char			*msg;
+	int			 rc, problems = 0;
+
+	if (sqlite3_prepare_v2(store_db(s->store), "SELECT id, notice, language, version,"
+	    " digest, text FROM notices ORDER BY id", -1, &stmt, NULL) != SQLITE_OK)
+		return store_fail(s->store, cause, "cannot read the notices");
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		k = consent_notices_add(ns, (const char *)sqlite3_column_text(stmt, 1),
+		    (const char *)sqlite3_column_text(stmt, 2), sqlite3_column_int(stmt, 3));
+		k->id = sqlite3_column_int64(stmt, 0);
+		crypto_generichash(digest, sizeof digest, sqlite3_column_text(stmt, 5),
+		    (unsigned long long)sqlite3_column_bytes(stmt, 5), NULL, 0);
+		k->intact = sqlite3_column_bytes(stmt, 4) == CATALOG_DIGEST_BYTES &&
+		    sodium_memcmp(digest, sqlite3_column_blob(stmt, 4), sizeof digest) == 0;
+		if (k->intact)
+			consent_hex(digest, sizeof digest, k->digest);
+		else {
+			msg = util_xprintf("notice %lld (%s, %s, version %d): its text does not "
+			    "match its digest (the text or the digest was edited)",
+			    (long long)k->id, k->notice, k->language, k->version);
+			report(msg, arg);
+			free(msg);
+			problems++;
+		}
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return store_fail(s->store, cause, "cannot read the notices");
+	return problems;
+}
+
+/* Note what record id (its signed body o) says of the notice it was given to. */
+static void
+consent_notices_match(struct consent_notices *ns, sqlite3_int64 id, json_t *o)
+{
+	const char		*notice = NULL, *language = NULL, *digest = NULL;
+	struct consent_known	*k = NULL;
+	size_t			 i;
+	int			 version = -1;
+
+	if (json_unpack(o, "{s:s, s:{s:s, s:s, s:i}}", "language", &language, "notice",
+	    "id", &notice, "digest", &digest, "version", &version) != 0)
+		return;		/* its columns disagree with it: reported already */
+	for (i = 0; i < ns->n && k == NULL; i++)
+		if (ns->v[i].version == version && strcmp(ns->v[i].notice, notice) == 0 &&
+		    strcmp(ns->v[i].language, language) == 0)
+			k = &ns->v[i];
+	if (k == NULL)
+		k = consent_notices_add(ns, notice, language, version);
+	if (k->id != 0 && (!k->intact || strcmp(k->digest, digest) == 0))
+		return;
+	if (k->first == 0)
+		k->first = id;
+	else
+		k->others++;
+}
+
+/* Report the notices records were given to that are missing or not what they were shown. */
+static int
+consent_notices_report(const struct consent_notices *ns, void (*report)(const char *, void *),
+    void *arg)
+{
+	const struct consent_known	*k;
+	char				*msg, more[32];
+	size_t				 i;
+	int				 problems = 0;
+
+	for (i = 0; i < ns->n; i++) {
+		k = &ns->v[i];
+		if (k->first == 0)
+			continue;
+		if (k->others > 0)
+			snprintf(more, sizeof more, " (and %ld more)", k->others);
+		else
+			more[0] = '\0';
+		if (k->id == 0)
+			msg = util_xprintf("notice %s, %s, version %d: missing, but consent record "
+			    "%lld%s was given to it (a notice was removed)", k->notice, k->language,
+			    k->version, (long long)k->first, more);
+		else
+			msg = util_xprintf("notice %lld (%s, %s, version %d): not the text consent "
+			    "record %lld%s was given to (the text was replaced)", (long long)k->id,
+			    k->notice, k->language, k->version, (long long)k->first, more);
+		report(msg, arg);
+		free(msg);
+		problems++;
+	}
+	return problems;
+}
+
+/* Records whose subject is no member: a member's row was removed, or its id changed.  One line
+ * per subject. */
+static int
+consent_verify_subjects(struct shop *s, void (*report)(const char *, void *), void *arg,
+    char **cause)
+{
+	sqlite3_stmt	*stmt;
+	char		*msg;
+	int		 rc, problems = 0;
+
+	/* Members are never deleted (erasure keeps the row), so every subject has one. */
+	if (sqlite3_prepare_v2(store_db(s->store), "SELECT min(id), subject FROM consent_records"
+	    " WHERE subject NOT IN (SELECT uid FROM customers) GROUP BY subject ORDER BY 1", -1,
+	    &stmt, NULL) != SQLITE_OK)
+		return store_fail(s->store, cause, "cannot read the consent records");
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		msg = util_xprintf("its subject %s is no member of this store (a member was "
+		    "removed, or its id changed)", (const char *)sqlite3_column_text(stmt, 1));
+		problems += consent_problem(report, arg, sqlite3_column_int64(stmt, 0), msg);
+		free(msg);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return store_fail(s->store, cause, "cannot read the consent records");
+	return problems;
+}
+
+/* Ids run 1..n (records are never deleted): name the ones missing before id. */
+static int
+consent_verify_gap(void (*report)(const char *, void *), void *arg, sqlite3_int64 expected,
+    sqlite3_int64 id)
+{
+	char	*msg;
+
+	if (id <= expected)
+		return 0;
+	if (id == expected + 1)
+		return consent_problem(report, arg, expected, "missing (it was removed)");
+	msg = util_xprintf("consent records %lld to %lld: missing (they were removed)",
+	    (long long)expected, (long long)id - 1);
+	report(msg, arg);
+	free(msg);
+	return 1;
+}
+
+/* Check one record the statement stands on against prev, the MAC of the one before. */
+static int
+consent_verify_record(struct shop *s, sqlite3_stmt *stmt, const unsigned char *prev,
+    struct consent_notices *ns, void (*report)(const char *, void *), void *arg)
+{
+	const char	*body = (const char *)sqlite3_column_text(stmt, 7);
+	sqlite3_int64	 id = sqlite3_column_int64(stmt, 0);
+	unsigned char	 mac[VAULT_MAC_BYTES];
+	json_t		*o;
+	int		 problems = 0;
+
+	if (sqlite3_column_bytes(stmt, 8) != VAULT_MAC_BYTES ||
+	    sqlite3_column_bytes(stmt, 9) != VAULT_MAC_BYTES || body == NULL)
+		return consent_problem(report, arg, id, "damaged (missing MAC or body)");
+	if (memcmp(sqlite3_column_blob(stmt, 8), prev, VAULT_MAC_BYTES) != 0)
+		problems += consent_problem(report, arg, id, "the chain is broken before it (a "
+		    "record was removed or reordered)");
+	vault_chain_mac(s->vault, sqlite3_column_blob(stmt, 8), body, strlen(body), mac);
+	if (sodium_memcmp(mac, sqlite3_column_blob(stmt, 9), VAULT_MAC_BYTES) != 0)
+		return problems + consent_problem(report, arg, id, "its MAC does not match (the "
+		    "record was edited)");
+	if ((o = json_loads(body, 0, NULL)) == NULL || !consent_columns_agree(stmt, o))
+		problems += consent_problem(report, arg, id, "its columns disagree with its "
+		    "signed body (the record was edited)");
+	else
+		consent_notices_match(ns, id, o);
 	json_decref(o);
-	return ok;
+	return problems;
 }
 
 int
 consent_verify(struct shop *s, void (*report)(const char *, void *), void *arg, char **cause)
 {
-	sqlite3_stmt	*stmt;
-	unsigned char	 prev[VAULT_MAC_BYTES] = { 0 }, mac[VAULT_MAC_BYTES];
-	unsigned char	 head[VAULT_MAC_BYTES], stored[VAULT_MAC_BYTES];
-	sqlite3_int64	 count = 0, id;
-	size_t		 len;
-	char		*msg;
-	int		 rc, problems = 0, hrc;
+	struct consent_notices	 ns = { NULL, 0, 0 };
+	sqlite3_stmt		*stmt;
+	unsigned char		 prev[VAULT_MAC_BYTES] = { 0 };
+	unsigned char		 head[VAULT_MAC_BYTES], stored[VAULT_MAC_BYTES];
+	sqlite3_int64		 count = 0, id;
+	size_t			 len;
+	int			 rc, problems, hrc, n;
 
+	if ((problems = consent_notices_load(s, &ns, report, arg, cause)) < 0)
+		goto fail;
 	/* Not cached: verify runs once, and the statement must not stay open. */
 	if (sqlite3_prepare_v2(store_db(s->store),
 	    "SELECT id, record_id, receipt_id, subject, purpose, state, notice_version,"
-	    " body, prev, mac FROM consent_records ORDER BY id", -1, &stmt, NULL) != SQLITE_OK)
-		return store_fail(s->store, cause, "cannot read the consent records");
+	    " body, prev, mac, event_time, valid_until FROM consent_records ORDER BY id", -1,
+	    &stmt, NULL) != SQLITE_OK) {
+		store_fail(s->store, cause, "cannot read the consent records");
+		goto fail;
+	}
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		const char *body = (const char *)sqlite3_column_text(stmt, 7);
 		id = sqlite3_column_int64(stmt, 0);
-		count++;
-		if (sqlite3_column_bytes(stmt, 8) != VAULT_MAC_BYTES ||
-		    sqlite3_column_bytes(stmt, 9) != VAULT_MAC_BYTES || body == NULL) {
-			msg = util_xprintf("consent record %lld: damaged (missing MAC or body)",
-			    (long long)id);
-			report(msg, arg);
-			free(msg);
-			problems++;
-			continue;
-		}
-		if (memcmp(sqlite3_column_blob(stmt, 8), prev, VAULT_MAC_BYTES) != 0) {
-			msg = util_xprintf("consent record %lld: the chain is broken before it "
-			    "(a record was removed or reordered)", (long long)id);
-			report(msg, arg);
-			free(msg);
-			problems++;
-		}
-		vault_chain_mac(s->vault, sqlite3_column_blob(stmt, 8), body, strlen(body), mac);
-		if (sodium_memcmp(mac, sqlite3_column_blob(stmt, 9), VAULT_MAC_BYTES) != 0) {
-			msg = util_xprintf("consent record %lld: its MAC does not match "
-			    "(the record was edited)", (long long)id);
-			report(msg, arg);
-			free(msg);
-			problems++;
-		} else if (!consent_columns_agree(stmt, body)) {
-			msg = util_xprintf("consent record %lld: its columns disagree with its "
-			    "signed body (the record was edited)", (long long)id);
-			report(msg, arg);
-			free(msg);
-			problems++;
-		}
-		memcpy(prev, sqlite3_column_blob(stmt, 9), VAULT_MAC_BYTES);
+		problems += consent_verify_gap(report, arg, count + 1, id);
+		count = id;
+		problems += consent_verify_record(s, stmt, prev, &ns, report, arg);
+		if (sqlite3_column_bytes(stmt, 9) == VAULT_MAC_BYTES)
+			memcpy(prev, sqlite3_column_blob(stmt, 9), VAULT_MAC_BYTES);
 	}
 	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE)
-		return store_fail(s->store, cause, "cannot read the consent records");
+	if (rc != SQLITE_DONE) {
+		store_fail(s->store, cause, "cannot read the consent records");
+		goto fail;
+	}
+	problems += consent_notices_report(&ns, report, arg);
+	consent_notices_clear(&ns);
+	if ((n = consent_verify_subjects(s, report, arg, cause)) < 0)
+		return -1;
+	problems += n;
 
+	/* The head: the chain's length (its last id) and last MAC. */
 	hrc = store_meta_get(s->store, "consent_head", stored, sizeof stored, &len);
 	if (hrc == 1 && count == 0)
 		return problems;
@@ -563,6 +801,9 @@ consent_verify(struct shop *s, void (*report)(const char *, void *), void *arg, 
 		problems++;
 	}
 	return problems;
+fail:
+	consent_notices_clear(&ns);
+	return -1;
 }
 
 int

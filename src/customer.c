@@ -624,8 +624,8 @@ customer_open_sealed(const struct shop *s, const struct vault *v, sqlite3_stmt *
 	*dk = vault_datakey_unwrap(v, sqlite3_column_blob(stmt, first + 2),
 	    (size_t)sqlite3_column_bytes(stmt, first + 2), uid, keyver);
 	if (*dk == NULL) {
-		util_fail(cause, "member %s: the data key does not open (damaged or tampered); "
-		    "run prefkiosk verify", uid);
+		util_fail(cause, "member %s: the data key does not open (damaged or tampered)",
+		    uid);
 		return CUSTOMER_DAMAGED;
 	}
 	if (blob == NULL)
@@ -640,7 +640,7 @@ customer_open_sealed(const struct shop *s, const struct vault *v, sqlite3_stmt *
 	return CUSTOMER_OK;
 damaged:
 	util_fail(cause, "member %s: the sealed field 'profile' does not open (damaged or "
-	    "tampered); run prefkiosk verify", uid);
+	    "tampered)", uid);
 	util_secret_free(*packed);
 	vault_datakey_free(*dk);
 	*packed = *dk = NULL;
@@ -656,15 +656,20 @@ customer_open_row(struct shop *s, sqlite3_stmt *stmt, int first, struct customer
 	struct customer_profile	*p = customer_profile_new();
 	unsigned char		*dk, *packed;
 	size_t			 len;
+	char			*why = NULL;
 	int			 rc;
 
-	rc = customer_open_sealed(s, s->vault, stmt, first, p, &dk, &packed, &len, cause);
+	rc = customer_open_sealed(s, s->vault, stmt, first, p, &dk, &packed, &len, &why);
 	util_secret_free(packed);
 	vault_datakey_free(dk);
 	if (rc == CUSTOMER_OK)
 		*out = p;
-	else
+	else {
+		/* Said where the member was wanted; verify names every damaged member. */
+		util_fail(cause, "%s; run prefkiosk verify", why);
 		customer_profile_free(p);
+	}
+	free(why);
 	return rc;
 }
 
@@ -775,6 +780,118 @@ customer_load(struct shop *s, const char *uid, struct customer_profile **out, ch
 	rc = customer_open_row(s, stmt, 0, out, cause);
 	sqlite3_reset(stmt);
 	return rc;
+}
+
+/* Report a problem of member uid: "member <uid>: <what>". */
+static int
+customer_problem(void (*report)(const char *, void *), void *arg, const char *uid,
+    const char *what)
+{
+	char	*msg = util_xprintf("member %s: %s", uid, what);
+
+	report(msg, arg);
+	free(msg);
+	return 1;
+}
+
+/*
+ * Are the blind indexes of the row stmt stands on (columns card_index, phone_index and
+ * email_index from first) those of the opened profile p?  An index no longer the member's
+ * value loses the member at the till (or finds them by someone else's card).
+ */
+static int
+customer_verify_indexes(const struct shop *s, sqlite3_stmt *stmt, int first,
+    const struct customer_profile *p, const char *uid, void (*report)(const char *, void *),
+    void *arg)
+{
+	unsigned char	 idx[3][VAULT_INDEX_BYTES];
+	bool		 have[3], same;
+	char		*what;
+	int		 i, problems = 0;
+
+	customer_index_values(s, p, idx, have);
+	for (i = 0; i < 3; i++) {
+		const char *kind = customer_index_kinds[customer_indexed[i]];
+		if (have[i])
+			same = sqlite3_column_bytes(stmt, first + i) == VAULT_INDEX_BYTES &&
+			    sodium_memcmp(sqlite3_column_blob(stmt, first + i), idx[i],
+			    VAULT_INDEX_BYTES) == 0;
+		else
+			same = sqlite3_column_type(stmt, first + i) == SQLITE_NULL;
+		if (same)
+			continue;
+		what = util_xprintf("its %s index is not that of its %s (the row was edited)",
+		    kind, kind);
+		problems += customer_problem(report, arg, uid, what);
+		free(what);
+	}
+	return problems;
+}
+
+/* Check the member the statement stands on (verify's columns). */
+static int
+customer_verify_row(struct shop *s, sqlite3_stmt *stmt, void (*report)(const char *, void *),
+    void *arg)
+{
+	const char		*uid = (const char *)sqlite3_column_text(stmt, 0);
+	struct customer_profile	*p;
+	unsigned char		*dk, *packed;
+	size_t			 len;
+	char			*why = NULL;
+	int			 problems = 0, i;
+
+	if (sqlite3_column_type(stmt, 7) != SQLITE_NULL) {
+		for (i = 2; i <= 6; i++)
+			if (sqlite3_column_type(stmt, i) != SQLITE_NULL)
+				return customer_problem(report, arg, uid, "marked erased, but its "
+				    "data key, profile or indexes are still there (the row was "
+				    "edited)");
+		return 0;
+	}
+	if (sqlite3_column_type(stmt, 2) == SQLITE_NULL)
+		return customer_problem(report, arg, uid, "its data key is missing, but it is "
+		    "not marked erased (the row was edited)");
+	/* Enrolment always seals a profile: at least the language and the card. */
+	if (sqlite3_column_type(stmt, 3) == SQLITE_NULL)
+		return customer_problem(report, arg, uid, "its sealed profile is missing (the "
+		    "row was edited)");
+	p = customer_profile_new();
+	if (customer_open_sealed(s, s->vault, stmt, 0, p, &dk, &packed, &len, &why) !=
+	    CUSTOMER_OK) {
+		report(why, arg);
+		free(why);
+		customer_profile_free(p);
+		return 1;
+	}
+	problems += customer_verify_indexes(s, stmt, 4, p, uid, report, arg);
+	util_secret_free(packed);
+	vault_datakey_free(dk);
+	customer_profile_free(p);
+	return problems;
+}
+
+int
+customer_verify(struct shop *s, void (*report)(const char *, void *), void *arg,
+    long *members, char **cause)
+{
+	sqlite3_stmt	*stmt;
+	int		 rc, problems = 0;
+
+	*members = 0;
+	/* Not cached: verify runs once, and the statement must not stay open. */
+	if (sqlite3_prepare_v2(store_db(s->store), "SELECT uid, key_version, data_key, profile,"
+	    " card_index, phone_index, email_index, erased FROM customers ORDER BY id", -1,
+	    &stmt, NULL) != SQLITE_OK)
+		return store_fail(s->store, cause, "cannot read the members");
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (sqlite3_column_type(stmt, 7) == SQLITE_NULL)
+			(*members)++;
+		problems += customer_verify_row(s, stmt, report, arg);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return store_fail(s->store, cause, "cannot read the members");
+	return problems;
 }
 
 int

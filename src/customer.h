@@ -116,6 +116,15 @@ int	customer_find(struct shop *, enum contact_field, const char *value, char *ui
 int	customer_lookup(struct shop *, enum contact_field, const char *value, char *uid,
 	    struct customer_profile **out, char **cause);
 
+/*
+ * Check every member's row, for verify: a live member's data key and profile open and its
+ * blind indexes are those of its card, phone and e-mail; an erased member has none of them
+ * left.  Calls report(problem, arg) once per problem, each naming the member; *members
+ * receives the number of live members.  Returns the number of problems, or -1 and *cause.
+ */
+int	customer_verify(struct shop *, void (*report)(const char *, void *), void *arg,
+	    long *members, char **cause);
+
 /* Open a member's profile (caller frees).  NOT_FOUND, DAMAGED (with *cause), ERROR. */
 int	customer_load(struct shop *, const char *uid, struct customer_profile **out,
 	    char **cause);

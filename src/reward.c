@@ -6,6 +6,7 @@
  * reward is never issued without what earned it, and a code is never redeemed twice.  A code is
  * revoked with a reason: "erased" (customer.c) or "replaced" (a rotation of the code key).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -595,6 +596,68 @@ reward_redeem(struct shop *s, const char *input, const char *till, const char *s
 	if (audit_record_locked(s, now, staff, "redeem", target, cause) != 0)
 		return reward_finish(s, -1, cause);
 	return reward_finish(s, 0, cause);
+}
+
+/* What is wrong with the ledger row the statement stands on (verify's columns), or NULL. */
+static const char *
+reward_verify_row(const struct shop *s, sqlite3_stmt *stmt, time_t now)
+{
+	const char		*code = (const char *)sqlite3_column_text(stmt, 4);
+	const char		*rule = (const char *)sqlite3_column_text(stmt, 3);
+	const char		*state = (const char *)sqlite3_column_text(stmt, 6);
+	struct code_payload	 p;
+	char			 canonical[CODE_LEN + 1];
+	time_t			 expires = (time_t)sqlite3_column_int64(stmt, 5);
+	size_t			 i;
+
+	if (code == NULL || code_decode(code, &p, canonical) != CODE_OK ||
+	    strcmp(code, canonical) != 0)
+		return "its code is damaged (the row was edited)";
+	if (p.terminal != (unsigned)sqlite3_column_int(stmt, 1) ||
+	    p.serial != (uint64_t)sqlite3_column_int64(stmt, 2))
+		return "its code is another row's (the row was edited)";
+	if (code_day_end(p.expiry_day) != expires)
+		return "its expiry is not the one its code carries (the row was edited)";
+	for (i = 0; i < s->catalog->nrewards; i++)
+		if ((unsigned)s->catalog->rewards[i].number == p.rule &&
+		    strcmp(s->catalog->rewards[i].id, rule) != 0)
+			return "its rule is not the one its code carries (the row was edited)";
+	if ((strcmp(state, "redeemed") == 0) != (sqlite3_column_type(stmt, 7) != SQLITE_NULL))
+		return "its state and its redemption disagree (the row was edited)";
+	/* A code the till would still take must be one the store's key made. */
+	if (strcmp(state, "issued") == 0 && expires >= now &&
+	    code_parse(code, vault_code_key(s->vault), &p, NULL) != CODE_OK)
+		return "its code is not genuine under this store's key (the row was edited)";
+	return NULL;
+}
+
+int
+reward_verify(struct shop *s, time_t now, void (*report)(const char *, void *), void *arg,
+    char **cause)
+{
+	sqlite3_stmt	*stmt;
+	const char	*what;
+	char		*msg;
+	int		 rc, problems = 0;
+
+	/* Not cached: verify runs once, and the statement must not stay open. */
+	if (sqlite3_prepare_v2(store_db(s->store), "SELECT id, terminal, serial, rule, code,"
+	    " expires, state, redeemed_at FROM rewards ORDER BY id", -1, &stmt, NULL) !=
+	    SQLITE_OK)
+		return store_fail(s->store, cause, "cannot read the reward ledger");
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if ((what = reward_verify_row(s, stmt, now)) == NULL)
+			continue;
+		msg = util_xprintf("reward %d:%lld: %s", sqlite3_column_int(stmt, 1),
+		    (long long)sqlite3_column_int64(stmt, 2), what);
+		report(msg, arg);
+		free(msg);
+		problems++;
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return store_fail(s->store, cause, "cannot read the reward ledger");
+	return problems;
 }
 
 int

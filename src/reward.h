@@ -138,6 +138,17 @@ int	reward_check(struct shop *, const char *input, time_t now, struct reward_tic
 int	reward_redeem(struct shop *, const char *input, const char *till, const char *staff,
 	    time_t now, struct reward_ticket *t, char **cause);
 
+/*
+ * Check every row of the ledger at now, for verify: its code has a code's form and carries the
+ * row's terminal, serial, expiry and rule; a row in step with its state; and an outstanding
+ * code's tag is genuine under the store's code key (an older code, made under a key that a
+ * rotation replaced, is never valid again and is not asked for it).  Calls report(problem,
+ * arg) once per row that fails, naming it "reward TERMINAL:SERIAL".  Returns the number of
+ * problems, or -1 and *cause.
+ */
+int	reward_verify(struct shop *, time_t now, void (*report)(const char *, void *), void *arg,
+	    char **cause);
+
 /* The member a ticket's reward was issued to, into uid (CUSTOMER_UID_LEN + 1), for the member's
  * own slip; CUSTOMER_NOT_FOUND when erased, -1 with *cause. */
 int	reward_holder(struct shop *, const struct reward_ticket *, char *uid, char **cause);

@@ -38,6 +38,7 @@ struct store {
 	int			 ncache;
 	int			(*check)(struct store *, void *, char **);	/* at begin */
 	void			*check_arg;
+	bool			 full;	/* the last failure since BEGIN was a full disk */
 };
 
 /* Migration i takes a store from user_version i to i + 1, inside one transaction. */
@@ -225,14 +226,31 @@ static const char store_pragmas[] =
 	"PRAGMA temp_store=MEMORY;"
 	"PRAGMA cache_size=-2000;";
 
+/*
+ * Is the last error a full disk?  SQLite says SQLITE_FULL when a write to the database or its
+ * WAL finds no room, but a failure to make or grow the shared-memory file (-shm) on opening is
+ * an I/O error, told apart only by the system's errno.
+ */
+static bool
+store_error_full(struct store *st)
+{
+	int	code = sqlite3_extended_errcode(st->db) & 0xff;
+	int	err = sqlite3_system_errno(st->db);
+
+	if (code == SQLITE_FULL)
+		return true;
+	return (code == SQLITE_IOERR || code == SQLITE_CANTOPEN) &&
+	    (err == ENOSPC || err == EDQUOT);
+}
+
 int
 store_fail(struct store *st, char **cause, const char *doing)
 {
 	int	code = sqlite3_extended_errcode(st->db);
 
-	if ((code & 0xff) == SQLITE_FULL)
-		return util_fail(cause, "%s: %s: the disk is full; nothing was changed", st->path,
-		    doing);
+	if ((st->full = store_error_full(st)))
+		return util_fail(cause, "%s: %s: the disk is full; nothing was changed: free some "
+		    "space and try again", st->path, doing);
 	if ((code & 0xff) == SQLITE_BUSY)
 		return util_fail(cause, "%s: %s: the store is busy (another process holds it); "
 		    "try again", st->path, doing);
@@ -343,7 +361,8 @@ store_open(const char *path, enum store_mode mode, char **cause)
 		chmod(path, 0600);
 	if (mode != STORE_READONLY) {
 		if (sqlite3_exec(st->db, store_pragmas, NULL, NULL, NULL) != SQLITE_OK) {
-			store_fail(st, cause, "cannot open the store (is it a prefkiosk store?)");
+			store_fail(st, cause, store_error_full(st) ? "cannot open the store" :
+			    "cannot open the store (is it a prefkiosk store?)");
 			goto fail;
 		}
 		if (store_migrate(st, cause) != 0)
@@ -417,6 +436,7 @@ store_prepare(struct store *st, const char *sql)
 int
 store_begin(struct store *st, char **cause)
 {
+	st->full = false;
 	if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return store_fail(st, cause, "cannot start a transaction");
 	if (st->check != NULL && st->check(st, st->check_arg, cause) != 0) {
@@ -424,6 +444,12 @@ store_begin(struct store *st, char **cause)
 		return -1;
 	}
 	return 0;
+}
+
+bool
+store_disk_full(const struct store *st)
+{
+	return st->full;
 }
 
 void

@@ -66,8 +66,13 @@ int		 store_meta_get(struct store *, const char *key, void *out, size_t size,
 		     size_t *len);	/* 0 found, 1 absent, -1 error */
 int		 store_meta_set(struct store *, const char *key, const void *val, size_t len);
 
-/* The last SQLite error message as a reason, prefixed with what we were doing (caller frees). */
+/* The last SQLite error message as a reason, prefixed with what we were doing (caller frees).
+ * A full disk is said in words, with what to do. */
 int		 store_fail(struct store *, char **cause, const char *doing);
+
+/* Was the disk full at the last failure store_fail reported since the last BEGIN?  The kiosk
+ * tells a customer so, where any other failure is "something went wrong". */
+bool		 store_disk_full(const struct store *);
 
 /* Checkpoint the WAL and truncate it (after erasure); -1 and *cause. */
 int		 store_checkpoint(struct store *, char **cause);

@@ -159,10 +159,23 @@ Test(admin, verify_counts_members_and_records)
 	json_t	*summary;
 
 	members(2, 1, HELPERS_NOW);
-	cr_assert_eq(admin_verify(s, NULL, NULL, &summary, &cause), 0, "%s", cause);
+	cr_assert_eq(admin_verify(s, HELPERS_NOW, NULL, NULL, &summary, &cause), 0, "%s", cause);
 	cr_assert(json_is_true(json_object_get(summary, "ok")));
 	cr_assert_eq(json_integer_value(json_object_get(summary, "members")), 2);
 	cr_assert_eq(json_integer_value(json_object_get(summary, "consent_records")),
 	    2 * (json_int_t)s->catalog->npurposes);
+	json_decref(summary);
+}
+
+Test(admin, verify_names_a_dropped_trigger)
+{
+	char	*cause = NULL;
+	json_t	*summary;
+
+	members(1, 0, HELPERS_NOW);
+	cr_assert_eq(store_exec(s->store, "DROP TRIGGER audit_no_delete", &cause), 0);
+	cr_assert_eq(admin_verify(s, HELPERS_NOW, NULL, NULL, &summary, &cause), 1, "%s", cause);
+	cr_assert_str_eq(json_string_value(json_array_get(json_object_get(summary, "problems"),
+	    0)), "sqlite: the trigger audit_no_delete is missing (it was dropped)");
 	json_decref(summary);
 }

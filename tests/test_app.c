@@ -543,3 +543,28 @@ Test(app, a_passphrase_store_is_not_rekeyed_from_the_kiosk)
 	cr_assert_eq(query_long("SELECT count(*) FROM audit WHERE action = 'rekey'"), 0);
 	s->passphrase = false;
 }
+
+Test(app, a_full_disk_says_so_keeps_the_answers_and_lets_the_sign_up_be_tried_again)
+{
+	char	*cause = NULL;
+
+	/* No page beyond those the store has: SQLite answers SQLITE_FULL, as on a full disk. */
+	cr_assert_eq(store_exec(s->store, "PRAGMA max_page_count = 1", &cause), 0, "%s", cause);
+	a = app_new(s, now);
+	sign_up();
+	cr_assert_eq(step(), JOURNEY_REVIEW, "step %s", journey_step_name(step()));
+	cr_assert_str_eq(app_journey(a)->message, "Sorry, this kiosk's storage is full and "
+	    "nothing was saved. Please ask a member of staff.");
+	cr_assert_eq(query_long("SELECT count(*) FROM customers"), 0);
+	cr_assert_eq(query_long("SELECT count(*) FROM consent_records"), 0);
+	/* Room again: the same answers go through. */
+	cr_assert_eq(store_exec(s->store, "PRAGMA max_page_count = 1073741823", &cause), 0);
+	send(JOURNEY_EV_NEXT, 0, NULL);
+	send(JOURNEY_EV_CHOOSE, 0, NULL);
+	type("2580");
+	send(JOURNEY_EV_NEXT, 0, NULL);
+	type("2580");
+	send(JOURNEY_EV_NEXT, 0, NULL);
+	cr_assert_eq(step(), JOURNEY_REWARD, "step %s", journey_step_name(step()));
+	cr_assert_eq(query_long("SELECT count(*) FROM customers"), 1);
+}

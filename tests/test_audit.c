@@ -1,6 +1,7 @@
 /*
  * test_audit — the staff audit chain: records in order, append-only, and every kind of tamper
- * (an edited column, an edited body, a removed record, a removed last record) named by verify.
+ * (an edited column, an edited body, a removed record, a removed last record, a redemption put
+ * back in the ledger) named by verify.
  */
 #include <criterion/criterion.h>
 
@@ -43,6 +44,18 @@ count(const char *what, void *arg)
 	problems++;
 }
 
+static char	first[512], last[512];
+
+/* Count problems and keep the first and the last. */
+static void
+keep(const char *what, void *arg)
+{
+	count(what, arg);
+	if (first[0] == '\0')
+		snprintf(first, sizeof first, "%s", what);
+	snprintf(last, sizeof last, "%s", what);
+}
+
 static void
 three(void)
 {
@@ -50,7 +63,8 @@ three(void)
 
 	cr_assert_eq(audit_record(s, HELPERS_NOW, "anna", "sign_in", "kiosk", &cause), 0, "%s",
 	    cause);
-	cr_assert_eq(audit_record(s, HELPERS_NOW + 1, "anna", "redeem", "reward 1:7", &cause), 0);
+	/* A reprint names a reward too; a redemption's record would need its ledger row. */
+	cr_assert_eq(audit_record(s, HELPERS_NOW + 1, "anna", "reprint", "reward 1:7", &cause), 0);
 	cr_assert_eq(audit_record(s, HELPERS_NOW + 2, NULL, "export_all", NULL, &cause), 0);
 }
 
@@ -156,4 +170,37 @@ Test(audit, a_redemption_leaves_the_head_and_the_ledger_vouches_for_it)
 	cr_assert_eq(audit_verify(s, count, NULL, &cause), 0, "a redemption past the head is fine");
 	sql("DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE action = 'redeem' AND id = 4");
 	cr_assert_eq(audit_verify(s, count, NULL, &cause), 1, "the ledger says it was redeemed");
+}
+
+Test(audit, a_redemption_put_back_in_the_ledger_is_named)
+{
+	struct reward_ticket	t;
+	char			uid[17], code[CODE_LEN + 1], *cause = NULL;
+	sqlite3_stmt		*q;
+
+	helpers_enroll(s, "{\"language\":\"en\"}", HELPERS_NOW, uid);
+	cr_assert_eq(sqlite3_prepare_v2(store_db(s->store), "SELECT code FROM rewards", -1, &q,
+	    NULL), SQLITE_OK);
+	cr_assert_eq(sqlite3_step(q), SQLITE_ROW);
+	snprintf(code, sizeof code, "%s", sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	cr_assert_eq(reward_redeem(s, code, "T1", "anna", HELPERS_NOW + 5, &t, &cause), 0);
+	cr_assert_eq(audit_verify(s, keep, NULL, &cause), 0);
+	/* Behind the store's back, the code is made to redeem a second time. */
+	sql("UPDATE rewards SET state = 'issued', redeemed_at = NULL, redeemed_till = NULL,"
+	    " redeemed_by = NULL");
+	cr_assert_eq(audit_verify(s, keep, NULL, &cause), 1);
+	cr_assert_not_null(strstr(last, "audit record 1: reward 1:1 was redeemed, but the ledger "
+	    "says issued"), "%s", last);
+}
+
+Test(audit, a_removed_record_is_named_by_its_id)
+{
+	char	*cause = NULL;
+
+	three();
+	cr_assert_eq(audit_record(s, HELPERS_NOW + 3, "anna", "sign_in", "kiosk", &cause), 0);
+	sql("DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id = 2");
+	cr_assert_geq(audit_verify(s, keep, NULL, &cause), 1);
+	cr_assert_not_null(strstr(first, "audit record 2: missing"), "%s", first);
 }

@@ -323,3 +323,66 @@ Test(customer, five_wrong_pins_lock_a_member_for_fifteen_minutes)
 	    CUSTOMER_PIN_NONE);
 	customer_profile_free(p);
 }
+
+static int	nproblems;
+static char	problem[512];
+
+/* Count verify's problems and keep the last. */
+static void
+collect(const char *what, void *arg)
+{
+	(void)arg;
+	nproblems++;
+	snprintf(problem, sizeof problem, "%s", what);
+}
+
+/* customer_verify after sql; the number of problems, the last in problem. */
+static int
+verify_after(const char *sql)
+{
+	char	*cause = NULL;
+	long	 members;
+	int	 n;
+
+	cr_assert_eq(store_exec(s->store, sql, &cause), 0, "%s", cause);
+	nproblems = 0;
+	problem[0] = '\0';
+	n = customer_verify(s, collect, NULL, &members, &cause);
+	cr_assert_geq(n, 0, "%s", cause);
+	cr_assert_eq(n, nproblems);
+	return n;
+}
+
+Test(customer, verify_names_a_blind_index_that_is_not_the_members)
+{
+	char	uid[CUSTOMER_UID_LEN + 1], want[64];
+
+	helpers_enroll(s, "{\"language\":\"en\",\"card\":\"4000 1234 5678\"}", HELPERS_NOW, uid);
+	cr_assert_eq(verify_after("SELECT 1"), 0);
+	/* A flipped bit: the member would no longer be found by their card. */
+	cr_assert_eq(verify_after("UPDATE customers SET card_index ="
+	    " CAST(substr(card_index, 1, 15) AS BLOB) || X'00'"), 1);
+	snprintf(want, sizeof want, "member %s: its card index", uid);
+	cr_assert_not_null(strstr(problem, want), "%s", problem);
+	/* And an index where the member has no such field. */
+	cr_assert_eq(verify_after("UPDATE customers SET card_index = NULL,"
+	    " email_index = randomblob(16)"), 2);
+	cr_assert_not_null(strstr(problem, "its email index"), "%s", problem);
+}
+
+Test(customer, verify_names_a_live_member_made_to_look_erased_or_emptied)
+{
+	char	uid[CUSTOMER_UID_LEN + 1], *cause = NULL;
+
+	helpers_enroll(s, "{\"language\":\"en\"}", HELPERS_NOW, uid);
+	cr_assert_eq(verify_after("UPDATE customers SET erased = created"), 1);
+	cr_assert_not_null(strstr(problem, "marked erased, but"), "%s", problem);
+	cr_assert_eq(verify_after("UPDATE customers SET erased = NULL, profile = NULL"), 1);
+	cr_assert_not_null(strstr(problem, "sealed profile is missing"), "%s", problem);
+	cr_assert_eq(verify_after("UPDATE customers SET data_key = NULL"), 1);
+	cr_assert_not_null(strstr(problem, uid), "%s", problem);
+	/* A real erasure is no problem. */
+	helpers_enroll(s, "{\"language\":\"en\"}", HELPERS_NOW, uid);
+	cr_assert_eq(customer_erase(s, uid, CONSENT_KIOSK, HELPERS_NOW, &cause), CUSTOMER_OK);
+	cr_assert_eq(verify_after("SELECT 1"), 1, "only the emptied member");
+}

@@ -220,7 +220,7 @@ verify(void)
 {
 	json_t	*summary = NULL;
 	char	*cause = NULL;
-	int	 n = admin_verify(s, NULL, NULL, &summary, &cause);
+	int	 n = admin_verify(s, HELPERS_NOW, NULL, NULL, &summary, &cause);
 
 	cr_assert_geq(n, 0, "%s", cause);
 	json_decref(summary);

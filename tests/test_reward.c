@@ -414,3 +414,73 @@ Test(reward, the_ledger_keeps_every_code)
 	    SQLITE_OK, "a trigger refuses to delete ledger rows");
 	cr_assert_eq(helpers_query_long(s, "SELECT count(*) FROM rewards", NULL), 1);
 }
+
+static int	nproblems;
+static char	problem[512];
+
+/* Count verify's problems and keep the last. */
+static void
+collect(const char *what, void *arg)
+{
+	(void)arg;
+	nproblems++;
+	snprintf(problem, sizeof problem, "%s", what);
+}
+
+/* reward_verify at now after sql; the number of problems, the last in problem. */
+static int
+verify_after(const char *sql, time_t now)
+{
+	char	*cause = NULL;
+	int	 n;
+
+	cr_assert_eq(store_exec(s->store, sql, &cause), 0, "%s", cause);
+	nproblems = 0;
+	problem[0] = '\0';
+	n = reward_verify(s, now, collect, NULL, &cause);
+	cr_assert_geq(n, 0, "%s", cause);
+	cr_assert_eq(n, nproblems);
+	return n;
+}
+
+Test(reward, verify_names_a_ledger_row_that_is_not_its_code)
+{
+	struct reward_list	l;
+	char			uid[CUSTOMER_UID_LEN + 1];
+
+	enroll(MEMBER_JSON, uid, &l);
+	cr_assert_eq(verify_after("SELECT 1", HELPERS_NOW), 0);
+	/* A stretched expiry would make the till take a code past its day. */
+	cr_assert_eq(verify_after("UPDATE rewards SET expires = expires + 86400", HELPERS_NOW), 1);
+	cr_assert_not_null(strstr(problem, "reward 1:1: its expiry"), "%s", problem);
+	cr_assert_eq(verify_after("UPDATE rewards SET expires = expires - 86400,"
+	    " rule = 'complete_profile'", HELPERS_NOW), 1);
+	cr_assert_not_null(strstr(problem, "reward 1:1: its rule"), "%s", problem);
+	/* One symbol changed: the check symbol no longer matches. */
+	cr_assert_eq(verify_after("UPDATE rewards SET rule = 'welcome',"
+	    " code = substr(code, 1, 10) || CASE substr(code, 11, 1) WHEN 'A' THEN 'B' ELSE 'A'"
+	    " END || substr(code, 12)", HELPERS_NOW), 1);
+	cr_assert_not_null(strstr(problem, "reward 1:1: its code is damaged"), "%s", problem);
+}
+
+Test(reward, verify_wants_a_genuine_tag_only_on_a_code_the_till_would_take)
+{
+	struct reward_list	l;
+	char			uid[CUSTOMER_UID_LEN + 1], sql[256], code[CODE_LEN + 1];
+	struct code_payload	p;
+	unsigned char		key[32] = { 1 };
+
+	enroll(MEMBER_JSON, uid, &l);
+	/* The same payload under another key: a well-formed code the store did not make. */
+	cr_assert_eq(code_decode(l.v[0].code, &p, NULL), CODE_OK);
+	code_make(&p, key, code);
+	snprintf(sql, sizeof sql, "UPDATE rewards SET code = '%s'", code);
+	cr_assert_eq(verify_after(sql, HELPERS_NOW), 1);
+	cr_assert_not_null(strstr(problem, "reward 1:1: its code is not genuine"), "%s", problem);
+	/* Past its day, or redeemed, it is never taken again: as a code of a replaced key. */
+	cr_assert_eq(verify_after("SELECT 1", l.v[0].expires + 1), 0);
+	cr_assert_eq(verify_after("UPDATE rewards SET state = 'revoked'", HELPERS_NOW), 0);
+	cr_assert_eq(verify_after("UPDATE rewards SET state = 'redeemed'", HELPERS_NOW), 1,
+	    "redeemed, but never said when");
+	cr_assert_not_null(strstr(problem, "its state and its redemption disagree"), "%s", problem);
+}

@@ -314,3 +314,26 @@ Test(store, the_ledger_is_rekeyed_by_terminal_and_serial)
 	cr_assert_eq(query_int(st, "SELECT count(*) FROM rewards"), 3);
 	store_close(st);
 }
+
+Test(store, a_full_disk_is_said_in_words_until_the_next_transaction)
+{
+	char		*cause = NULL;
+	struct store	*st = store_open(path, STORE_CREATE, &cause);
+
+	cr_assert_not_null(st, "%s", cause);
+	/* No page beyond those the file has: SQLite answers SQLITE_FULL, as on a full disk. */
+	cr_assert_eq(store_exec(st, "PRAGMA max_page_count = 1", &cause), 0);
+	cr_assert_eq(store_begin(st, &cause), 0);
+	cr_assert_neq(store_exec(st, "CREATE TABLE big (b BLOB);"
+	    "INSERT INTO big VALUES (zeroblob(1000000))", &cause), 0);
+	cr_assert_not_null(strstr(cause, "the disk is full; nothing was changed: free some space"),
+	    "%s", cause);
+	cr_assert(store_disk_full(st));
+	store_rollback(st);
+	free(cause);
+	cause = NULL;
+	cr_assert_eq(store_begin(st, &cause), 0);
+	cr_assert_not(store_disk_full(st), "a new transaction starts afresh");
+	store_rollback(st);
+	store_close(st);
+}
