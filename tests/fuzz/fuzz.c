@@ -5,6 +5,7 @@
  * from wherever libFuzzer runs it.  Nothing here is fuzzed: a failure to set up aborts.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -38,6 +39,17 @@ fuzz_fail(const char *file, int line, const char *cond, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	abort();
+}
+
+void
+fuzz_check_reason(const char *cause)
+{
+	const unsigned char	*p;
+
+	FUZZ_CHECK(cause != NULL, "refused without a reason");
+	for (p = (const unsigned char *)cause; *p != '\0'; p++)
+		FUZZ_CHECK(*p >= 0x20 && *p != 0x7f && !(*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f),
+		    "a control character (%#x) in the reason: %s", *p, cause);
 }
 
 /* Set-up that cannot go on. */
@@ -138,12 +150,18 @@ fuzz_path(const char *name)
 	return util_xprintf("%s/%s", fuzz_scratch(), name);
 }
 
+/*
+ * Written over the old bytes and then cut to length, not truncated first: ext4 starts writing
+ * back a file truncated to nothing and written again as soon as it is closed, which made a
+ * target wait on the disk at every input.
+ */
 void
 fuzz_write(const char *path, const void *data, size_t size)
 {
-	FILE	*f = fopen(path, "wb");
+	int	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
 
-	if (f == NULL || (size > 0 && fwrite(data, 1, size, f) != size) || fclose(f) != 0)
+	if (fd == -1 || (size > 0 && pwrite(fd, data, size, 0) != (ssize_t)size) ||
+	    ftruncate(fd, (off_t)size) != 0 || close(fd) != 0)
 		fuzz_die(path, NULL);
 }
 

@@ -27,6 +27,9 @@ int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 void	fuzz_fail(const char *file, int line, const char *cond, const char *fmt, ...)
 	    __attribute__((noreturn, format(printf, 4, 5)));
 
+/* A reason for refusing input: there, and one line of printable text (util_fail's promise). */
+void	fuzz_check_reason(const char *cause);
+
 /*
  * This process's scratch directory under $TMPDIR (or /tmp), made on first use: config/ holds
  * copies of the checkout's prefkiosk.ini and catalog.ini, assets is a link to the checkout's
