@@ -237,12 +237,14 @@ journey_toggle_channel(struct journey *j, const struct journey_event *ev)
 		*f = c->nfrequencies > 0 ? (int)c->frequencies[0] : CUSTOMER_NO_FREQUENCY;
 }
 
-/* CHOOSE on the channels screen: arg = channel * 16 + the frequency's place in the channel. */
+/* CHOOSE on the channels screen: arg = channel * CATALOG_MAX_FREQUENCIES + the frequency's
+ * place in the channel. */
 static void
 journey_choose_frequency(struct journey *j, const struct journey_event *ev)
 {
 	const struct catalog	*cat = journey_catalog(j);
-	int			 ch = ev->arg / 16, k = ev->arg % 16;
+	int			 ch = ev->arg / CATALOG_MAX_FREQUENCIES,
+				 k = ev->arg % CATALOG_MAX_FREQUENCIES;
 
 	if (ch < 0 || (size_t)ch >= cat->nchannels || k < 0 ||
 	    (size_t)k >= cat->channels[ch].nfrequencies)
