@@ -37,14 +37,21 @@ fuzz_config_word(const char *list, const char *word)
 	return 0;
 }
 
-/* A refusal: one line, starting with the file it is about (path, or a file under other). */
+/* A refusal: one line, starting with the file it is about (path, or a file under other), as
+ * a reason quotes it (a control character in a path is a '?'). */
 static void
 fuzz_config_refusal(const char *cause, const char *path, const char *other)
 {
+	char	*p = util_xstrdup(path), *o = util_xstrdup(other != NULL ? other : "");
+
 	fuzz_check_reason(cause);
-	FUZZ_CHECK((strncmp(cause, path, strlen(path)) == 0 && cause[strlen(path)] == ':') ||
-	    (other != NULL && strncmp(cause, other, strlen(other)) == 0),
+	util_printable(p);
+	util_printable(o);
+	FUZZ_CHECK((strncmp(cause, p, strlen(p)) == 0 && cause[strlen(p)] == ':') ||
+	    (*o != '\0' && strncmp(cause, o, strlen(o)) == 0),
 	    "the reason does not name the file: %s", cause);
+	free(p);
+	free(o);
 }
 
 /* What a loaded config may hold. */
