@@ -6,6 +6,7 @@
 #   make bench      build and print the benchmark table
 #   make install    PREFIX=/usr/local DESTDIR= (binary, man page, config, assets, systemd unit)
 #   make po         extract _() and N_() texts into assets/po/prefkiosk.pot, merge into each .po
+#   make fuzz       libFuzzer targets, each for FUZZ_SECONDS (tests/fuzz/fuzz.mk)
 #
 # WERROR=1 turns warnings into errors (CI).  CFLAGS, CPPFLAGS, LDFLAGS, PREFIX, DESTDIR and
 # PKG_CONFIG are honoured.
@@ -188,6 +189,8 @@ install: all
 
 clean:
 	rm -rf build assets/locale
+
+include tests/fuzz/fuzz.mk
 
 .PHONY: all po deps deps-test run test bench install clean
 .DELETE_ON_ERROR:

@@ -32,6 +32,8 @@
 #include <sodium.h>
 
 #include "catalog.h"
+#include "customer.h"
+#include "reward.h"
 #include "util.h"
 
 #define CATALOG_FILE		"catalog.ini"
@@ -73,7 +75,7 @@ struct catalog_field {
 	size_t			 count;		/* WORDS, LIST, REFS: of the number of values */
 	bool			 required;	/* TEXT is always required */
 	int			 min;		/* INT */
-	int			 max;
+	int			 max;		/* INT; WORDS, LIST, REFS: items (0: any) */
 	int			 def;		/* INT, YESNO: when the key is absent */
 	const char *const	*names;		/* CHOICE, ENUM, CONTACT: NULL-terminated */
 	enum catalog_kind_id	 target;	/* REF, REFS */
@@ -89,6 +91,7 @@ struct catalog_kind {
 	size_t				 array;		/* offset of its entries in the catalog */
 	size_t				 count;		/* offset of their number */
 	size_t				 min;		/* entries the catalogue needs */
+	size_t				 max;		/* entries the rest has room for; 0: any */
 	const struct catalog_field	*fields;
 	size_t				 nfields;
 	size_t				 notices;	/* offset of a notice per language, or 0 */
@@ -186,7 +189,8 @@ static const struct catalog_field catalog_channel_fields[] = {
 	{ .key = "needs", .type = CATALOG_CONTACT, .offset = CATALOG_AT(channel, needs),
 	    .required = true, .names = catalog_needs },
 	{ .key = "frequencies", .type = CATALOG_REFS, .offset = CATALOG_AT(channel, frequencies),
-	    .count = CATALOG_AT(channel, nfrequencies), .target = CATALOG_KIND_FREQUENCY },
+	    .count = CATALOG_AT(channel, nfrequencies), .max = CATALOG_MAX_FREQUENCIES,
+	    .target = CATALOG_KIND_FREQUENCY },
 };
 
 static const struct catalog_field catalog_purpose_fields[] = {
@@ -242,19 +246,25 @@ static int	catalog_check_purpose(struct catalog_parse *, const struct catalog_se
 static int	catalog_check_reward(struct catalog_parse *, const struct catalog_section *,
 		    void *, char **);
 
-#define CATALOG_KIND(kind, array, min, notices, check) {				\
+#define CATALOG_KIND(kind, array, min, max, notices, check) {			\
 	#kind, sizeof(struct catalog_##kind), offsetof(struct catalog, array),		\
-	offsetof(struct catalog, n##array), min, catalog_##kind##_fields,		\
+	offsetof(struct catalog, n##array), min, max, catalog_##kind##_fields,		\
 	CATALOG_NITEMS(catalog_##kind##_fields), notices, check }
 
+/*
+ * The most interests, channels, purposes and rewards are what a member's profile, the consent
+ * records and the reward rules have room for: each is an array indexed like the catalogue.
+ */
 static const struct catalog_kind catalog_kinds[CATALOG_NKINDS] = {
-	[CATALOG_KIND_CATEGORY] = CATALOG_KIND(category, categories, 0, 0, NULL),
-	[CATALOG_KIND_INTEREST] = CATALOG_KIND(interest, interests, 1, 0, NULL),
-	[CATALOG_KIND_FREQUENCY] = CATALOG_KIND(frequency, frequencies, 0, 0, NULL),
-	[CATALOG_KIND_CHANNEL] = CATALOG_KIND(channel, channels, 1, 0, NULL),
-	[CATALOG_KIND_PURPOSE] = CATALOG_KIND(purpose, purposes, 1,
+	[CATALOG_KIND_CATEGORY] = CATALOG_KIND(category, categories, 0, 0, 0, NULL),
+	[CATALOG_KIND_INTEREST] = CATALOG_KIND(interest, interests, 1, CUSTOMER_MAX_INTERESTS, 0,
+	    NULL),
+	[CATALOG_KIND_FREQUENCY] = CATALOG_KIND(frequency, frequencies, 0, 0, 0, NULL),
+	[CATALOG_KIND_CHANNEL] = CATALOG_KIND(channel, channels, 1, CUSTOMER_MAX_CHANNELS, 0,
+	    NULL),
+	[CATALOG_KIND_PURPOSE] = CATALOG_KIND(purpose, purposes, 1, CUSTOMER_MAX_PURPOSES,
 	    CATALOG_AT(purpose, notice), catalog_check_purpose),
-	[CATALOG_KIND_REWARD] = CATALOG_KIND(reward, rewards, 0,
+	[CATALOG_KIND_REWARD] = CATALOG_KIND(reward, rewards, 0, REWARD_MAX_RULES,
 	    CATALOG_AT(reward, incentive), catalog_check_reward),
 };
 
@@ -597,6 +607,9 @@ catalog_name(struct catalog_parse *p, char **cause)
 				    s->id, p->sections[j].line);
 			n++;
 		}
+		if (k->max > 0 && n == k->max)
+			return catalog_fail(p, s, s->line, cause, "one [%s ID] too many: prefkiosk "
+			    "has room for %zu", k->name, k->max);
 		s->index = n;
 		s->entry = (char *)catalog_entries_get(p->catalog, k) + n * k->size;
 		*(char **)s->entry = util_xstrdup(s->id);	/* every entry starts with its id */
@@ -690,6 +703,10 @@ catalog_set(struct catalog_parse *p, const struct catalog_section *s,
 	}
 	if (n == 0 && f->required) {
 		catalog_fail(p, s, key->line, cause, "%s is empty; list at least one", key->key);
+		goto out;
+	}
+	if (f->max > 0 && n > (size_t)f->max) {
+		catalog_fail(p, s, key->line, cause, "%s: at most %d", key->key, f->max);
 		goto out;
 	}
 	if (f->type == CATALOG_REFS) {

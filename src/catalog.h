@@ -18,6 +18,7 @@
 #include "contact.h"
 
 #define CATALOG_DIGEST_BYTES	32	/* BLAKE2b-256 of a notice text */
+#define CATALOG_MAX_FREQUENCIES	16	/* of a channel: the kiosk's screen numbers them in 16s */
 
 /* A text in every configured language, indexed like config->languages. */
 struct catalog_text {
@@ -123,7 +124,9 @@ struct catalog {
  * Read and validate <config->dir>/catalog.ini and the notice files under config->assets_dir.
  * Returns NULL and sets *cause (caller frees) to "<file>:<line>: <what to fix>" on any error:
  * unknown section or key, duplicate id, a reference to an unknown id, a missing text or notice
- * in a configured language, a reward rule that depends on a consent purpose, an over-long line.
+ * in a configured language, a reward rule that depends on a consent purpose, an over-long line,
+ * more interests, channels, purposes or rewards than a member's profile and the records have
+ * room for (CUSTOMER_MAX_*, REWARD_MAX_RULES), more than CATALOG_MAX_FREQUENCIES for a channel.
  */
 struct catalog	*catalog_load(const struct config *, char **cause);
 void		 catalog_free(struct catalog *);

@@ -60,13 +60,16 @@ struct cli_command {
 static int __attribute__((format(printf, 3, 4)))
 cli_error(struct cli *c, int code, const char *fmt, ...)
 {
-	va_list	ap;
+	va_list	 ap;
+	char	*line;
 
-	fputs("prefkiosk: ", c->err);
 	va_start(ap, fmt);
-	vfprintf(c->err, fmt, ap);
+	if (vasprintf(&line, fmt, ap) == -1)
+		abort();
 	va_end(ap);
-	fputc('\n', c->err);
+	util_printable(line);		/* an argument or a key quoted cannot break the line */
+	fprintf(c->err, "prefkiosk: %s\n", line);
+	free(line);
 	return code;
 }
 

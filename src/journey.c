@@ -121,13 +121,32 @@ journey_after_consents(const struct journey *j)
 	return journey_incentive_rule(j) >= 0 ? JOURNEY_INCENTIVE : JOURNEY_REVIEW;
 }
 
+/* The contact fields the chosen channels need that the draft does not hold yet. */
+static unsigned
+journey_missing_fields(const struct journey *j)
+{
+	const struct customer_profile	*p = j->draft->profile;
+	unsigned			 have = 0;
+
+	if (p->email[0] != '\0')
+		have |= 1u << JOURNEY_FIELD_EMAIL;
+	if (p->phone[0] != '\0')
+		have |= 1u << JOURNEY_FIELD_PHONE;
+	return journey_needed_fields(j) & ~have;
+}
+
 /* After a step of the new-member path: the next one, or back to the review after an edit. */
 static void
 journey_forward(struct journey *j, enum journey_step next)
 {
 	if (j->from_review) {
+		/* A channel chosen from the review may need a contact field the draft does not
+		 * have: ask for it, and the contact step comes back to the review. */
+		if (next == JOURNEY_CONTACT && journey_missing_fields(j) != 0) {
+			journey_go(j, next);
+			return;
+		}
 		j->from_review = false;
-		/* A new channel may need a contact field the review has not seen. */
 		if (next == JOURNEY_CONTACT || next == JOURNEY_CONSENT || next == JOURNEY_INCENTIVE ||
 		    next == JOURNEY_REVIEW || next == JOURNEY_CARD)
 			next = JOURNEY_REVIEW;
@@ -218,12 +237,14 @@ journey_toggle_channel(struct journey *j, const struct journey_event *ev)
 		*f = c->nfrequencies > 0 ? (int)c->frequencies[0] : CUSTOMER_NO_FREQUENCY;
 }
 
-/* CHOOSE on the channels screen: arg = channel * 16 + the frequency's place in the channel. */
+/* CHOOSE on the channels screen: arg = channel * CATALOG_MAX_FREQUENCIES + the frequency's
+ * place in the channel. */
 static void
 journey_choose_frequency(struct journey *j, const struct journey_event *ev)
 {
 	const struct catalog	*cat = journey_catalog(j);
-	int			 ch = ev->arg / 16, k = ev->arg % 16;
+	int			 ch = ev->arg / CATALOG_MAX_FREQUENCIES,
+				 k = ev->arg % CATALOG_MAX_FREQUENCIES;
 
 	if (ch < 0 || (size_t)ch >= cat->nchannels || k < 0 ||
 	    (size_t)k >= cat->channels[ch].nfrequencies)
@@ -234,7 +255,7 @@ journey_choose_frequency(struct journey *j, const struct journey_event *ev)
 static void
 journey_leave_channels(struct journey *j, const struct journey_event *ev)
 {
-	unsigned	need = journey_needed_fields(j);
+	unsigned	need = journey_needed_fields(j), ask;
 
 	(void)ev;
 	/* Minimisation: a field no chosen channel needs is dropped, not kept for later. */
@@ -246,7 +267,10 @@ journey_leave_channels(struct journey *j, const struct journey_event *ev)
 		j->draft->profile->phone[0] = '\0';
 		sodium_memzero(j->text[JOURNEY_FIELD_PHONE], sizeof j->text[0]);
 	}
-	j->field = (need & (1u << JOURNEY_FIELD_EMAIL)) ? JOURNEY_FIELD_EMAIL :
+	/* The focus on the first field still missing, or else on the first one needed. */
+	if ((ask = journey_missing_fields(j)) == 0)
+		ask = need;
+	j->field = (ask & (1u << JOURNEY_FIELD_EMAIL)) ? JOURNEY_FIELD_EMAIL :
 	    JOURNEY_FIELD_PHONE;
 	journey_forward(j, need != 0 ? JOURNEY_CONTACT : JOURNEY_CONSENT);
 }

@@ -8,6 +8,8 @@
 
 #include "util.h"
 
+/* Reasons quote what they refuse (a key of a JSON document, a value of an INI file), and end
+ * up on a terminal or in a log, one line each: whatever was quoted must stay text. */
 int
 util_fail(char **cause, const char *fmt, ...)
 {
@@ -19,7 +21,21 @@ util_fail(char **cause, const char *fmt, ...)
 	if (vasprintf(cause, fmt, ap) == -1)
 		abort();
 	va_end(ap);
+	util_printable(*cause);
 	return -1;
+}
+
+void
+util_printable(char *s)
+{
+	unsigned char	*p = (unsigned char *)s;
+
+	for (; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			*p = '?';
+		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			p[0] = p[1] = '?';	/* U+0080..U+009F */
+	}
 }
 
 void *

@@ -8,9 +8,16 @@
 #include <stddef.h>
 #include <time.h>
 
-/* Set *cause (if cause is not NULL) to a formatted, malloc'd reason; always returns -1. */
+/*
+ * Set *cause (if cause is not NULL) to a formatted, malloc'd reason; always returns -1.  A
+ * reason is one line of printable text: control characters in what it quotes are made '?'.
+ */
 int	 util_fail(char **cause, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+
+/* Make every control character in s (C0, DEL, and C1 written in UTF-8) a '?', in place, so
+ * that quoted text can neither break a line of output nor send a terminal a command. */
+void	 util_printable(char *s);
 
 void	*util_xmalloc(size_t);
 void	*util_xcalloc(size_t, size_t);

@@ -17,6 +17,7 @@
 #include <sodium.h>
 
 #include "catalog.h"
+#include "customer.h"
 #include "helpers.h"
 
 #define TEST_CATALOG_BASE						\
@@ -760,6 +761,53 @@ Test(catalog, a_catalogue_needs_an_interest_a_channel_and_a_purpose)
 	cr_assert_not_null(strstr(cause, "catalog.ini: no [interest ID] section"), "%s", cause);
 	free(cause);
 	test_catalog_teardown(&t);
+}
+
+/* Found by fuzzing: a 17th channel loaded, and the kiosk wrote past the member's profile when a
+ * customer chose it.  A catalogue holds what the profile and the records have room for. */
+Test(catalog, more_entries_than_a_profile_has_room_for_are_refused)
+{
+	struct test_catalog	 t;
+	struct catalog		*cat;
+	char			 more[16384], *text, *cause = NULL;
+	size_t			 n = 0;
+	int			 i;
+
+	/* The base has one channel: fifteen more is sixteen, the most. */
+	for (i = 1; i < CUSTOMER_MAX_CHANNELS; i++)
+		n += (size_t)snprintf(more + n, sizeof more - n, "[channel c%d]\ntitle = C\n"
+		    "title.de = K\nneeds = none\n", i);
+	text = test_catalog_with(more);
+	test_catalog_setup(&t, "en de", "", NULL, text);
+	cat = catalog_load(t.config, &cause);
+	cr_assert_not_null(cat, "%s", cause);
+	cr_assert_eq(cat->nchannels, CUSTOMER_MAX_CHANNELS);
+	catalog_free(cat);
+	test_catalog_teardown(&t);
+	free(text);
+
+	/* One more is refused at its header, line 4 * 15 + 1 of what was appended. */
+	snprintf(more + n, sizeof more - n, "[channel c16]\ntitle = C\ntitle.de = K\n"
+	    "needs = none\n");
+	test_catalog_refused(more, "catalog.ini", 4 * 15 + 1, "one [channel ID] too many: "
+	    "prefkiosk has room for 16");
+
+	/* The base has one interest: the 128th appended is one too many. */
+	n = 0;
+	for (i = 0; i < CUSTOMER_MAX_INTERESTS; i++)
+		n += (size_t)snprintf(more + n, sizeof more - n, "[interest i%d]\ncategory = drinks"
+		    "\ntitle = I\ntitle.de = I\n", i);
+	test_catalog_refused(more, "catalog.ini", 4 * (CUSTOMER_MAX_INTERESTS - 1) + 1,
+	    "one [interest ID] too many: prefkiosk has room for 128");
+
+	n = 0;
+	for (i = 0; i <= CATALOG_MAX_FREQUENCIES; i++)
+		n += (size_t)snprintf(more + n, sizeof more - n, "[frequency f%d]\ntitle = F\n"
+		    "title.de = F\n", i);
+	snprintf(more + n, sizeof more - n, "[channel many]\ntitle = M\ntitle.de = M\n"
+	    "needs = none\nfrequencies = f0 f1 f2 f3 f4 f5 f6 f7 f8 f9 f10 f11 f12 f13 f14 f15 f16\n");
+	test_catalog_refused(more, "catalog.ini", 3 * (CATALOG_MAX_FREQUENCIES + 1) + 5,
+	    "frequencies: at most 16");
 }
 
 Test(catalog, an_over_long_line_is_refused_with_its_line_number)

@@ -141,6 +141,29 @@ Test(customer, minimisation_refuses_fields_no_choice_uses)
 	cr_assert_eq(count("consent_records"), 0, "nothing is stored for refused input");
 }
 
+/* Found by fuzzing: a reason quoted a key of the document as it was, line breaks included. */
+Test(customer, a_refused_key_or_id_is_quoted_on_one_line_of_text)
+{
+	static const char *const docs[] = {
+		"{\"language\":\"en\",\"l\\nguage\":1}",
+		"{\"language\":\"en\",\"interests\":[\"tea\\u001b[2J\"]}",
+		"{\"language\":\"en\",\"consents\":{\"x\\r\\u009b\":true}}",
+	};
+	char	*cause = NULL;
+	size_t	 i, k;
+
+	for (i = 0; i < sizeof docs / sizeof docs[0]; i++) {
+		cr_assert_eq(try_enroll(docs[i], &cause), CUSTOMER_INVALID, "%s", docs[i]);
+		for (k = 0; cause[k] != '\0'; k++)
+			cr_assert((unsigned char)cause[k] >= 0x20 && cause[k] != 0x7f &&
+			    !((unsigned char)cause[k] == 0xc2 &&
+			    (unsigned char)cause[k + 1] >= 0x80 && (unsigned char)cause[k + 1] <= 0x9f),
+			    "a control character in: %s", cause);
+		free(cause);
+		cause = NULL;
+	}
+}
+
 Test(customer, a_name_alone_is_allowed_for_greeting)
 {
 	cr_assert_eq(try_enroll("{\"name\":\"Zoë\",\"language\":\"fr\"}", NULL), CUSTOMER_OK);

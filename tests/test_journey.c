@@ -256,6 +256,41 @@ Test(journey, an_edit_from_the_review_returns_to_the_review)
 	cr_assert_eq(j->draft->consents[2], CONSENT_GIVEN);
 }
 
+/* Found by fuzzing: a channel chosen from the review went back to the review without asking
+ * for the contact field it needs, and the draft could not be saved. */
+Test(journey, a_channel_chosen_from_the_review_asks_for_its_contact_field)
+{
+	char	*cause = NULL;
+
+	to_consents();
+	answer_all();
+	send(JOURNEY_EV_NO, 0);			/* decline the incentive */
+	STEP(JOURNEY_REVIEW);
+	send(JOURNEY_EV_EDIT, JOURNEY_CHANNELS);
+	send(JOURNEY_EV_TOGGLE, channel("sms"));
+	send(JOURNEY_EV_NEXT, 0);
+	STEP(JOURNEY_CONTACT);
+	cr_assert_eq(j->field, JOURNEY_FIELD_PHONE, "the focus is on the field still missing");
+	type("0170 1234567");
+	send(JOURNEY_EV_NEXT, 0);
+	STEP(JOURNEY_REVIEW);
+	cr_assert_str_eq(j->draft->profile->email, "mia@example.org");
+	cr_assert_str_eq(j->draft->profile->phone, "+491701234567");
+
+	/* A channel whose field the draft already has goes straight back. */
+	send(JOURNEY_EV_EDIT, JOURNEY_CHANNELS);
+	send(JOURNEY_EV_TOGGLE, channel("sms"));
+	send(JOURNEY_EV_TOGGLE, channel("sms"));
+	send(JOURNEY_EV_NEXT, 0);
+	STEP(JOURNEY_REVIEW);
+
+	send(JOURNEY_EV_NEXT, 0);
+	send(JOURNEY_EV_CHOOSE, 0);		/* a new card */
+	STEP(JOURNEY_PIN);
+	cr_assert(send(JOURNEY_EV_NO, 0) & JOURNEY_ENROLL);
+	cr_assert_eq(customer_enrolment_check(s, j->draft, &cause), CUSTOMER_OK, "%s", cause);
+}
+
 Test(journey, pins_must_agree_or_be_skipped)
 {
 	to_consents();

@@ -25,7 +25,7 @@ screen_channels_build(const struct journey *j, struct view *v)
 			size_t fi = cat->channels[i].frequencies[k];
 			struct view_item *it = view_add(v, VIEW_RADIO,
 			    screen_text(j, &cat->frequencies[fi].title), JOURNEY_EV_CHOOSE,
-			    (int)(i * 16 + k));
+			    (int)(i * CATALOG_MAX_FREQUENCIES + k));
 			it->on = f == (int)fi;
 			it->column = 1;
 		}
