@@ -3,6 +3,8 @@
 #   make            build build/prefkiosk
 #   make run        install missing Debian packages, build, create a demo store in var/, start the kiosk
 #   make test       install what the tests need, build, run every test
+#   make check      every test again on a build with AddressSanitizer and UBSan (build/asan/),
+#                   then the command-line suites with every prefkiosk under valgrind
 #   make bench      build and print the benchmark table
 #   make install    PREFIX=/usr/local DESTDIR= (binary, man page, config, assets)
 #   make po         extract _() and N_() texts into assets/po/prefkiosk.pot, merge into each .po
@@ -101,7 +103,8 @@ $(BUILD)/bench: tests/bench/bench.c $(BUILD)/libprefkiosk.a
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libprefkiosk.a $(CORE_LIBS) -lutil
 
 # The journey harness's screen-to-image tool (tests/journey/lib): libc only, built for `make test`.
-$(BUILD)/tests/ansi2pbm: tests/tools/ansi2pbm.c
+# The canary does wrong on purpose, for `make check` to prove its tools see it (tests/check).
+$(BUILD)/tests/ansi2pbm $(BUILD)/tests/canary: $(BUILD)/tests/%: tests/tools/%.c
 	@mkdir -p $(@D)
 	$(CC) -D_GNU_SOURCE $(CPPFLAGS) $(WARN) $(CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $<
 test: $(BUILD)/tests/ansi2pbm
@@ -128,6 +131,9 @@ deps:
 deps-test:
 	@.ci/deps test
 
+deps-check:
+	@.ci/deps check
+
 # The demo store: created once from config/, with its key file beside it.
 var/prefkiosk.db:
 	@mkdir -p var
@@ -152,6 +158,21 @@ test: deps-test
 	@$(MAKE) --no-print-directory all $(TESTS)
 	@tests/run-all $(TESTS)
 
+# The sanitized build recompiles everything (the library, the binary, the suites and the test
+# tools) with the sanitizers into build/asan/; the normal -O2 -g build is what valgrind runs.
+# tests/check runs both passes and sets the sanitizers' and valgrind's options.  The sanitized
+# build uses clang: gcc's UBSan ignores log_path when ASan is linked too (GCC bug 94328), and
+# a report written only to the stderr of a kiosk in a tmux pane could go unseen.
+SANITIZE_CC = clang
+SANITIZE    = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+check: deps-check
+	@$(MAKE) --no-print-directory all $(TESTS) $(BUILD)/tests/ansi2pbm $(BUILD)/tests/canary
+	@$(MAKE) --no-print-directory BUILD=build/asan CC=$(SANITIZE_CC) CFLAGS='$(CFLAGS) $(SANITIZE)' \
+		build/asan/prefkiosk build/asan/tests/ansi2pbm build/asan/tests/canary \
+		$(TESTS:$(BUILD)/%=build/asan/%)
+	@tests/check build/asan $(TESTS:$(BUILD)/%=build/asan/%)
+
 bench: deps
 	@$(MAKE) --no-print-directory all build/bench
 	./build/bench
@@ -170,7 +191,7 @@ install: all
 clean:
 	rm -rf build assets/locale
 
-.PHONY: all po deps deps-test run test bench install clean
+.PHONY: all po deps deps-test deps-check run test check bench install clean
 .DELETE_ON_ERROR:
 
 -include $(shell find build -name '*.d' 2>/dev/null)
