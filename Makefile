@@ -3,6 +3,8 @@
 #   make            build build/prefkiosk
 #   make run        install missing Debian packages, build, create a demo store in var/, start the kiosk
 #   make test       install what the tests need, build, run every test
+#   make check      every test again on a build with AddressSanitizer and UBSan (build/asan/),
+#                   then the command-line suites with every prefkiosk under valgrind
 #   make bench      build and print the benchmark table
 #   make install    PREFIX=/usr/local DESTDIR= (binary, man page, config, assets, systemd unit)
 #   make po         extract _() and N_() texts into assets/po/prefkiosk.pot, merge into each .po
@@ -23,6 +25,8 @@ SYSUSERSDIR    ?= $(PREFIX)/lib/sysusers.d
 PKG_CONFIG ?= pkg-config
 CC         ?= cc
 CFLAGS     ?= -O2 -g
+# Where objects and binaries go: `make check` builds a sanitized copy of everything in build/asan/.
+BUILD       = build
 
 # src/ links without ncurses: the tests prove it, because they link only CORE_PKGS.
 CORE_PKGS = sqlite3 libsodium libqrencode inih jansson libpng
@@ -50,64 +54,65 @@ ALL_CFLAGS   = $(WARN) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 CORE_SRC  = $(filter-out src/main.c,$(sort $(wildcard src/*.c)))
 UI_SRC    = $(sort $(wildcard ui/*.c))
 TEST_SRC  = $(sort $(wildcard tests/test_*.c))
-CORE_OBJ  = $(CORE_SRC:%.c=build/%.o)
-UI_OBJ    = $(UI_SRC:%.c=build/%.o)
-TESTS     = $(TEST_SRC:tests/%.c=build/tests/%)
+CORE_OBJ  = $(CORE_SRC:%.c=$(BUILD)/%.o)
+UI_OBJ    = $(UI_SRC:%.c=$(BUILD)/%.o)
+TESTS     = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
 # Interface text: assets/po/<lang>.po compiles to assets/locale/<lang>/LC_MESSAGES/prefkiosk.mo,
 # which `make install` copies with the rest of assets/.
 PO_LANGS  = $(sort $(basename $(notdir $(wildcard assets/po/*.po))))
 MO        = $(PO_LANGS:%=assets/locale/%/LC_MESSAGES/prefkiosk.mo)
 
-all: build/prefkiosk $(MO)
+all: $(BUILD)/prefkiosk $(MO)
 
-build/%.o: %.c
+$(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
-build/libprefkiosk.a: $(CORE_OBJ)
+$(BUILD)/libprefkiosk.a: $(CORE_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-build/prefkiosk: build/src/main.o $(UI_OBJ) build/libprefkiosk.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ build/src/main.o $(UI_OBJ) build/libprefkiosk.a $(UI_LIBS) $(CORE_LIBS)
+$(BUILD)/prefkiosk: $(BUILD)/src/main.o $(UI_OBJ) $(BUILD)/libprefkiosk.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(BUILD)/src/main.o $(UI_OBJ) $(BUILD)/libprefkiosk.a $(UI_LIBS) $(CORE_LIBS)
 
-build/tests/helpers.o: tests/helpers.c
+$(BUILD)/tests/helpers.o: tests/helpers.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) -Itests $(ALL_CFLAGS) -c -o $@ $<
 
-build/tests/test_%: tests/test_%.c build/tests/helpers.o build/libprefkiosk.a
+$(BUILD)/tests/test_%: tests/test_%.c $(BUILD)/tests/helpers.o $(BUILD)/libprefkiosk.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CPPFLAGS) -Itests $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< build/tests/helpers.o \
-		build/libprefkiosk.a $(TEST_LIBS) $(CORE_LIBS)
+	$(CC) $(ALL_CPPFLAGS) -Itests $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/tests/helpers.o \
+		$(BUILD)/libprefkiosk.a $(TEST_LIBS) $(CORE_LIBS)
 
 # The screens are drawn on a virtual terminal: their suite links ui/ (but not its main loop)
 # and ncurses, which no other suite does.
-build/tests/test_screens: tests/test_screens.c build/tests/helpers.o \
-		$(filter-out build/ui/ui.o,$(UI_OBJ)) build/libprefkiosk.a
+$(BUILD)/tests/test_screens: tests/test_screens.c $(BUILD)/tests/helpers.o \
+		$(filter-out $(BUILD)/ui/ui.o,$(UI_OBJ)) $(BUILD)/libprefkiosk.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CPPFLAGS) -Itests $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< build/tests/helpers.o \
-		$(filter-out build/ui/ui.o,$(UI_OBJ)) build/libprefkiosk.a $(TEST_LIBS) $(UI_LIBS) \
+	$(CC) $(ALL_CPPFLAGS) -Itests $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/tests/helpers.o \
+		$(filter-out $(BUILD)/ui/ui.o,$(UI_OBJ)) $(BUILD)/libprefkiosk.a $(TEST_LIBS) $(UI_LIBS) \
 		$(CORE_LIBS)
 
 # What the kiosk says is built from the views the screens fill: that suite links ui/ but for the
 # terminal (ui.c, draw.c), so it needs no ncurses either.
-build/tests/test_speak: tests/test_speak.c build/tests/helpers.o \
-		$(filter-out build/ui/ui.o build/ui/draw.o,$(UI_OBJ)) build/libprefkiosk.a
+$(BUILD)/tests/test_speak: tests/test_speak.c $(BUILD)/tests/helpers.o \
+		$(filter-out $(BUILD)/ui/ui.o $(BUILD)/ui/draw.o,$(UI_OBJ)) $(BUILD)/libprefkiosk.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CPPFLAGS) -Itests $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< build/tests/helpers.o \
-		$(filter-out build/ui/ui.o build/ui/draw.o,$(UI_OBJ)) build/libprefkiosk.a \
+	$(CC) $(ALL_CPPFLAGS) -Itests $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/tests/helpers.o \
+		$(filter-out $(BUILD)/ui/ui.o $(BUILD)/ui/draw.o,$(UI_OBJ)) $(BUILD)/libprefkiosk.a \
 		$(TEST_LIBS) $(CORE_LIBS)
 
-build/bench: tests/bench/bench.c build/libprefkiosk.a
+$(BUILD)/bench: tests/bench/bench.c $(BUILD)/libprefkiosk.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< build/libprefkiosk.a $(CORE_LIBS) -lutil
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libprefkiosk.a $(CORE_LIBS) -lutil
 
 # The journey harness's screen-to-image tool (tests/journey/lib): libc only, built for `make test`.
-build/tests/ansi2pbm: tests/tools/ansi2pbm.c
+# The canary does wrong on purpose, for `make check` to prove its tools see it (tests/check).
+$(BUILD)/tests/ansi2pbm $(BUILD)/tests/canary: $(BUILD)/tests/%: tests/tools/%.c
 	@mkdir -p $(@D)
 	$(CC) -D_GNU_SOURCE $(CPPFLAGS) $(WARN) $(CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $<
-test: build/tests/ansi2pbm
+test: $(BUILD)/tests/ansi2pbm
 
 # The memory scanner of the wipe journey (tests/journey/wipe.sh): libc only, built for `make test`.
 build/tests/memscan: tests/tools/memscan.c
@@ -143,6 +148,9 @@ deps:
 deps-test:
 	@.ci/deps test
 
+deps-check:
+	@.ci/deps check
+
 # The demo store: created once from config/, with its key file beside it.
 var/prefkiosk.db:
 	@mkdir -p var
@@ -153,10 +161,10 @@ var/prefkiosk.db:
 # The demo recipient of sealed exports, named in config/prefkiosk.ini: a key pair made once in
 # var/ (so no secret key is ever committed) and the folder the kiosk exports to.  The config
 # does not load without it, so every suite and the demo store come after it.
-var/export-recipient.pub: | build/prefkiosk
+var/export-recipient.pub: | $(BUILD)/prefkiosk
 	@mkdir -p var/exports
-	./build/prefkiosk export-keys var/export-recipient >/dev/null
-$(TESTS) build/bench var/prefkiosk.db: | var/export-recipient.pub
+	./$(BUILD)/prefkiosk export-keys var/export-recipient >/dev/null
+$(TESTS) $(BUILD)/bench var/prefkiosk.db: | var/export-recipient.pub
 
 run: deps
 	@$(MAKE) --no-print-directory all
@@ -166,6 +174,21 @@ run: deps
 test: deps-test
 	@$(MAKE) --no-print-directory all $(TESTS)
 	@tests/run-all $(TESTS)
+
+# The sanitized build recompiles everything (the library, the binary, the suites and the test
+# tools) with the sanitizers into build/asan/; the normal -O2 -g build is what valgrind runs.
+# tests/check runs both passes and sets the sanitizers' and valgrind's options.  The sanitized
+# build uses clang: gcc's UBSan ignores log_path when ASan is linked too (GCC bug 94328), and
+# a report written only to the stderr of a kiosk in a tmux pane could go unseen.
+SANITIZE_CC = clang
+SANITIZE    = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+check: deps-check
+	@$(MAKE) --no-print-directory all $(TESTS) $(BUILD)/tests/ansi2pbm $(BUILD)/tests/canary
+	@$(MAKE) --no-print-directory BUILD=build/asan CC=$(SANITIZE_CC) CFLAGS='$(CFLAGS) $(SANITIZE)' \
+		build/asan/prefkiosk build/asan/tests/ansi2pbm build/asan/tests/canary \
+		$(TESTS:$(BUILD)/%=build/asan/%)
+	@tests/check build/asan $(TESTS:$(BUILD)/%=build/asan/%)
 
 bench: deps
 	@$(MAKE) --no-print-directory all build/bench
@@ -192,7 +215,7 @@ clean:
 
 include tests/fuzz/fuzz.mk
 
-.PHONY: all po deps deps-test run test bench install clean
+.PHONY: all po deps deps-test deps-check run test check bench install clean
 .DELETE_ON_ERROR:
 
 -include $(shell find build -name '*.d' 2>/dev/null)

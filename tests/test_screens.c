@@ -460,7 +460,7 @@ Test(screens, the_dashboard_draws_its_charts_inside_80x24_and_120x40_and_hides_s
 
 Test(screens, the_dashboard_stays_inside_80x24_in_every_language)
 {
-	static const char *const titles[] = { "Dashboard", "\xc3\x9c" "bersicht",
+	static const char *const titles[] = { "Dashboard", "\303\234bersicht",
 	    "Tableau de bord", "Cuadro de mando" };
 	struct dashboard	 dash;
 	struct term		 t;

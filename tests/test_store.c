@@ -206,6 +206,7 @@ Test(store, a_lifted_trigger_comes_back_exactly_as_it_was)
 	    "the trigger refuses updates again");
 	cr_assert_not_null(strstr(cause, "append-only"), "%s", cause);
 	free(cause);
+	free(saved);
 	cause = NULL;
 	cr_assert_eq(store_trigger_lift(st, "no_such_trigger", &saved, &cause), -1);
 	cr_assert_null(saved);
