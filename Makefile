@@ -184,7 +184,8 @@ SANITIZE_CC = clang
 SANITIZE    = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 check: deps-check
-	@$(MAKE) --no-print-directory all $(TESTS) $(BUILD)/tests/ansi2pbm $(BUILD)/tests/canary
+	@$(MAKE) --no-print-directory all $(TESTS) $(BUILD)/tests/ansi2pbm $(BUILD)/tests/canary \
+		build/tests/memscan build/tests/harden_shim.so
 	@$(MAKE) --no-print-directory BUILD=build/asan CC=$(SANITIZE_CC) CFLAGS='$(CFLAGS) $(SANITIZE)' \
 		build/asan/prefkiosk build/asan/tests/ansi2pbm build/asan/tests/canary \
 		$(TESTS:$(BUILD)/%=build/asan/%)
