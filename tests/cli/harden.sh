@@ -74,10 +74,14 @@ nolock() {
 			>"$OUT" 2>"$ERR")
 	fi
 }
-nolock verify
-report $([ $? -eq 1 ] && echo 0 || echo 1) "keys that cannot be locked in memory: exit 1"
-check "saying so in one line, with what to change" -- \
-	one_line "cannot lock the keys in memory.*ulimit -l"
+# AddressSanitizer makes mlock a no-op that succeeds, so a sanitized prefkiosk (make check sets
+# ASAN_OPTIONS for it) can never see a lock fail: these two are the normal build's, in make test.
+if [ -z "${ASAN_OPTIONS:-}" ]; then
+	nolock verify
+	report $([ $? -eq 1 ] && echo 0 || echo 1) "keys that cannot be locked in memory: exit 1"
+	check "saying so in one line, with what to change" -- \
+		one_line "cannot lock the keys in memory.*ulimit -l"
+fi
 nolock catalog
 report $? "a command that opens no key still runs"
 expect 0 "with memory to lock, the store opens" -- verify

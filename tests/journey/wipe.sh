@@ -24,6 +24,13 @@ if (( (0x$(awk '$1 == "CapEff:" { print $2 }' /proc/self/status) >> 19 & 1) == 0
 	exit 1
 fi
 
+# Under make check's AddressSanitizer a function's locals live on a "fake stack" in the heap
+# (detect_stack_use_after_return), out of reach of the kiosk's stack scrub (ui.c), and mlock is a
+# no-op: the scrub is given the real stack back, and locked memory is the normal build's check.
+if [ -n "${ASAN_OPTIONS:-}" ]; then
+	export ASAN_OPTIONS="$ASAN_OPTIONS:detect_stack_use_after_return=0"
+fi
+
 EMAIL=zqx.wipetest@example.org
 LOCAL=zqx.wipetest
 FIRST=Quirinus
@@ -128,8 +135,9 @@ wipe_kiosk
 check "the kiosk runs" -- test -n "$KPID"
 check "it may not dump core (/proc/PID/limits: core 0, soft and hard)" -- \
 	grep -Eq '^Max core file size +0 +0 +bytes' "/proc/$KPID/limits"
-check "its keys are in locked memory (VmLck above 0)" -- \
-	awk '$1 == "VmLck:" && $2 > 0 { ok = 1 } END { exit !ok }' "/proc/$KPID/status"
+[ -n "${ASAN_OPTIONS:-}" ] ||
+	check "its keys are in locked memory (VmLck above 0)" -- \
+		awk '$1 == "VmLck:" && $2 > 0 { ok = 1 } END { exit !ok }' "/proc/$KPID/status"
 check "a new customer types an e-mail address, a phone number and a name" -- \
 	new_member_answers
 check "the review shows the address" -- tm_shows "$EMAIL"
