@@ -163,11 +163,7 @@ static int
 audit_problem(void (*report)(const char *, void *), void *arg, sqlite3_int64 id,
     const char *what)
 {
-	char	*msg = util_xprintf("audit record %lld: %s", (long long)id, what);
-
-	report(msg, arg);
-	free(msg);
-	return 1;
+	return util_report(report, arg, "audit record %lld: %s", (long long)id, what);
 }
 
 /* Ids run 1..n (records are never deleted): name the ones missing before id. */

@@ -478,11 +478,7 @@ static int
 consent_problem(void (*report)(const char *, void *), void *arg, sqlite3_int64 id,
     const char *what)
 {
-	char	*msg = util_xprintf("consent record %lld: %s", (long long)id, what);
-
-	report(msg, arg);
-	free(msg);
-	return 1;
+	return util_report(report, arg, "consent record %lld: %s", (long long)id, what);
 }
 
 /* Is the time column col (NULL allowed when null is true) the ISO 8601 text of the body? */

@@ -787,11 +787,7 @@ static int
 customer_problem(void (*report)(const char *, void *), void *arg, const char *uid,
     const char *what)
 {
-	char	*msg = util_xprintf("member %s: %s", uid, what);
-
-	report(msg, arg);
-	free(msg);
-	return 1;
+	return util_report(report, arg, "member %s: %s", uid, what);
 }
 
 /*

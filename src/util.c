@@ -91,6 +91,21 @@ util_xprintf(const char *fmt, ...)
 	return p;
 }
 
+int
+util_report(void (*report)(const char *, void *), void *arg, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*msg;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) == -1)
+		abort();
+	va_end(ap);
+	report(msg, arg);
+	free(msg);
+	return 1;
+}
+
 /* The size lives in a header in front of the secret, so that free can wipe it all. */
 #define UTIL_SECRET_HEADER	16
 

@@ -24,6 +24,9 @@ void	*util_xcalloc(size_t, size_t);
 void	*util_xrealloc(void *, size_t, size_t);
 char	*util_xstrdup(const char *);
 char	*util_xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Hand one problem, formatted, to a verify report callback; returns 1 (one problem). */
+int	 util_report(void (*report)(const char *, void *), void *arg, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
 
 /* Copy src into dst of size bytes (size > 0), cut to fit and always terminated: the cheap
  * snprintf("%s") for hot paths.  NULL src copies "". */
