@@ -35,12 +35,7 @@ click_on "Next"
 tm_wait_for "I have no card" >/dev/null
 click_on "I have no card"
 tm_wait_for "PIN (4 to 12 digits)" >/dev/null
-tm_type "2580"
-sleep 0.1
-tm_keys Enter
-tm_type "2580"
-sleep 0.1
-tm_keys Enter
+new_pin 2580
 check "on the full disk the kiosk says its storage is full" -- \
 	tm_wait_for "this kiosk's storage is full" 10
 check "and that nothing was saved" -- tm_shows "nothing was saved"
@@ -54,12 +49,7 @@ click_on "Next"
 check "with space again, the sign-up goes on" -- tm_wait_for "I have no card"
 click_on "I have no card"
 tm_wait_for "PIN (4 to 12 digits)" >/dev/null
-tm_type "2580"
-sleep 0.1
-tm_keys Enter
-tm_type "2580"
-sleep 0.1
-tm_keys Enter
+new_pin 2580
 check "to the reward" -- tm_wait_for "Your reward" 10
 CODE=$(tm_qr_decode | head -n 1)
 check "whose QR reads as a reward code" -- test "${#CODE}" -eq 36

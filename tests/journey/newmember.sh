@@ -50,12 +50,7 @@ click_on "Next"
 tm_wait_for "I have no card" >/dev/null
 click_on "I have no card"
 check "then a PIN" -- tm_wait_for "PIN (4 to 12 digits)"
-tm_type "2580"
-sleep 0.1
-tm_keys Enter
-tm_type "2580"
-sleep 0.1
-tm_keys Enter
+new_pin 2580
 check "the reward, with its QR code" -- tm_wait_for "Your reward"
 check "and the consent receipt" -- tm_shows "Consent receipt:"
 CODE=$(tm_qr_decode | head -n 1)
