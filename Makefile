@@ -29,7 +29,7 @@ CFLAGS     ?= -O2 -g
 BUILD       = build
 
 # src/ links without ncurses: the tests prove it, because they link only CORE_PKGS.
-CORE_PKGS = sqlite3 libsodium libqrencode inih jansson libpng
+CORE_PKGS = sqlite3 libsodium libqrencode inih jansson libpng libpq
 UI_PKGS   = ncursesw
 # Speech (src/speech.c) compiles against espeak-ng's headers but loads the library with dlopen
 # when a speaker opens: linking it would load some thirty libraries into every command.

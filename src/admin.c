@@ -176,15 +176,12 @@ admin_count_consents(struct shop *s, time_t now, struct admin_counts *c, char **
 	int			 rc, p, lang, st;
 
 	if (sqlite3_prepare_v2(store_db(s->store),
-	    "SELECT l.purpose, l.state, l.valid_until, l.lang, n.digest FROM"
-	    " (SELECT subject, purpose, state, valid_until, notice_version,"
-	    "   json_extract(body, '$.language') AS lang, max(id) AS last"
-	    "  FROM consent_records GROUP BY subject, purpose) AS l"
-	    " JOIN customers c ON c.uid = l.subject AND c.erased IS NULL"
-	    " LEFT JOIN notices n ON n.notice = l.purpose AND n.language = l.lang"
-	    "  AND n.version = l.notice_version",
+	    "SELECT l.purpose, l.state, l.valid_until, l.lang, l.digest FROM "
+	    CONSENT_LATEST_SQL " AS l"
+	    " JOIN customers c ON c.uid = l.subject AND c.erased IS NULL",
 	    -1, &stmt, NULL) != SQLITE_OK)
 		return store_fail(s->store, cause, "cannot read the consent records");
+	sqlite3_bind_int(stmt, 1, s->config->terminal_id);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		if ((p = catalog_purpose_find(cat, (const char *)sqlite3_column_text(stmt, 0))) < 0)
 			continue;
@@ -339,16 +336,16 @@ admin_lapsed(struct shop *s, time_t now, char **cause)
 	int		 rc;
 
 	if (sqlite3_prepare_v2(store_db(s->store),
-	    "SELECT l.subject, l.purpose FROM"
-	    " (SELECT subject, purpose, state, valid_until, max(id) FROM consent_records"
-	    "  GROUP BY subject, purpose) AS l JOIN customers c ON c.uid = l.subject"
-	    " WHERE c.erased IS NULL AND l.state = 'given' AND l.valid_until <= ?1",
+	    "SELECT l.subject, l.purpose FROM " CONSENT_LATEST_SQL " AS l"
+	    " JOIN customers c ON c.uid = l.subject"
+	    " WHERE c.erased IS NULL AND l.state = 'given' AND l.valid_until <= ?2",
 	    -1, &stmt, NULL) != SQLITE_OK) {
 		json_decref(a);
 		store_fail(s->store, cause, "cannot read the consent records");
 		return NULL;
 	}
-	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)now);
+	sqlite3_bind_int(stmt, 1, s->config->terminal_id);
+	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)now);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
 		json_array_append_new(a, json_pack("[s,s]", sqlite3_column_text(stmt, 0),
 		    sqlite3_column_text(stmt, 1)));

@@ -29,6 +29,7 @@
 #include "sealfile.h"
 #include "slip.h"
 #include "staff.h"
+#include "sync.h"
 #include "util.h"
 
 #define CLI_IMPORT_BATCH	500
@@ -149,34 +150,49 @@ cli_getopt(struct cli *c, int argc, char **argv, const char *shortopts,
 	return ch;
 }
 
-/* `init [--passphrase]` */
+/* `init [--passphrase] [--terminal ID]` */
 static int
 cli_init(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "passphrase", no_argument, NULL, 'p' },
+		{ "terminal", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct shop	*s;
 	bool		 pass = false;
-	char		*cause = NULL;
-	int		 ch, code;
+	char		*cause = NULL, *end;
+	long		 id;
+	int		 ch, code, config_id;
 
-	while ((ch = cli_getopt(c, argc, argv, "", opts, "init [--passphrase]")) != -1) {
+	while ((ch = cli_getopt(c, argc, argv, "", opts,
+	    "init [--passphrase] [--terminal ID]")) != -1) {
 		if (ch == -2)
 			return CLI_EXIT_USAGE;
-		pass = true;
+		if (ch == 'p') {
+			pass = true;
+			continue;
+		}
+		errno = 0;
+		id = strtol(optarg, &end, 10);
+		if (errno != 0 || end == optarg || *end != '\0' || id < 0 || id > 4095)
+			return cli_error(c, CLI_EXIT_USAGE, "--terminal: '%s' is not a terminal "
+			    "number from 0 to 4095", optarg);
+		c->paths.has_terminal = true;
+		c->paths.terminal = (int)id;
 	}
 	if (optind != argc)
 		return cli_error(c, CLI_EXIT_USAGE, "init takes no arguments");
 	/* The config and catalogue must be valid before a store is made for them. */
 	if ((s = shop_open_catalog(&c->paths, &code, &cause)) == NULL)
 		return cli_cause(c, code, cause);
+	config_id = s->config->terminal_id;
 	shop_close(s);
 	if (shop_create(&c->paths, pass, &cause) != 0)
 		return cli_cause(c, CLI_EXIT_RUNTIME, cause);
-	return cli_json(c, json_pack("{s:s, s:s?}", "store", c->paths.db, "key_file",
-	    pass ? NULL : c->paths.key_file), JSON_COMPACT);
+	return cli_json(c, json_pack("{s:s, s:s?, s:i}", "store", c->paths.db, "key_file",
+	    pass ? NULL : c->paths.key_file, "terminal", c->paths.has_terminal ?
+	    c->paths.terminal : config_id), JSON_COMPACT);
 }
 
 /* Enrol one parsed document; fills the result object.  Returns a customer_result. */
@@ -1038,8 +1054,16 @@ cli_ticket_exit(struct cli *c, const struct reward_ticket *t)
 		return CLI_EXIT_OK;
 	case REWARD_ALREADY:
 		util_iso8601(t->redeemed_at, when);
+		if (t->terminal >= 0 && t->terminal != c->shop->config->terminal_id)
+			return cli_error(c, CLI_EXIT_REDEEMED, "already redeemed on %s at terminal "
+			    "%d%s%s", when, t->terminal, t->till[0] != '\0' ? ", till " : "",
+			    t->till);
 		return cli_error(c, CLI_EXIT_REDEEMED, "already redeemed on %s%s%s", when,
 		    t->till[0] != '\0' ? " at till " : "", t->till);
+	case REWARD_OFFLINE:
+		return cli_error(c, CLI_EXIT_RUNTIME, "the hub cannot be reached and "
+		    "[hub] offline_redemption = refuse: nothing was redeemed, the code stays valid; "
+		    "try again when the hub is back");
 	case REWARD_EXPIRED:
 		util_day(t->expires, day);
 		return cli_error(c, CLI_EXIT_EXPIRED, "expired: the code was valid until %s", day);
@@ -1070,31 +1094,40 @@ cli_code(struct cli *c, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "till", required_argument, NULL, 't' },
 		{ "staff", required_argument, NULL, 's' },
+		{ "hub", required_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	bool			 redeem = strcmp(argv[0], "redeem") == 0;
-	const char		*usage = redeem ? "redeem CODE [--till NAME] [--staff NAME]" :
-				    "check CODE";
-	const char		*till = NULL, *staff = NULL;
+	const char		*usage = redeem ? "redeem CODE [--till NAME] [--staff NAME] "
+				    "[--hub CONNINFO]" : "check CODE";
+	const char		*till = NULL, *staff = NULL, *hub = NULL;
 	struct reward_ticket	 t;
+	struct fleet		*f;
 	char			*cause = NULL;
 	int			 ch, rc;
 
-	while ((ch = cli_getopt(c, argc, argv, "", redeem ? opts : opts + 2, usage)) != -1) {
+	while ((ch = cli_getopt(c, argc, argv, "", redeem ? opts : opts + 3, usage)) != -1) {
 		if (ch == -2)
 			return CLI_EXIT_USAGE;
 		if (ch == 't')
 			till = optarg;
 		else if (ch == 's')
 			staff = optarg;
+		else if (ch == 'h')
+			hub = optarg;
 	}
 	if (optind != argc - 1)
 		return cli_error(c, CLI_EXIT_USAGE, "usage: prefkiosk %s", usage);
 	if ((till != NULL && (strlen(till) == 0 || strlen(till) > 64)) ||
 	    (staff != NULL && (strlen(staff) == 0 || strlen(staff) > 32)))
 		return cli_error(c, CLI_EXIT_USAGE, "--till is 1 to 64 characters, --staff 1 to 32");
-	rc = redeem ? reward_redeem(c->shop, argv[optind], till, staff, c->now, &t, &cause) :
-	    reward_check(c->shop, argv[optind], c->now, &t, &cause);
+	/* With a hub configured, the hub decides every redemption. */
+	if (redeem && (f = fleet_open(c->shop, sync_conninfo(c->shop, hub))) != NULL) {
+		rc = fleet_redeem(f, argv[optind], till, staff, c->now, &t, &cause);
+		fleet_close(f);
+	} else
+		rc = redeem ? reward_redeem(c->shop, argv[optind], till, staff, c->now, &t,
+		    &cause) : reward_check(c->shop, argv[optind], c->now, &t, &cause);
 	if (rc != 0)
 		return cli_cause(c, CLI_EXIT_RUNTIME, cause);
 	if ((rc = cli_json(c, reward_ticket_json(c->shop, &t), JSON_COMPACT)) != CLI_EXIT_OK)
@@ -1478,8 +1511,76 @@ cli_run(struct cli *c, int argc, char **argv)
 	return c->hooks->run(c->shop, argc, argv, c->err);
 }
 
+/* `hub init [--hub CONNINFO]` */
+static int
+cli_hub(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "hub", required_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	static const char	 usage[] = "hub init [--hub CONNINFO]";
+	const char		*given = NULL;
+	struct hub		*h;
+	char			*cause = NULL;
+	int			 ch, from;
+
+	while ((ch = cli_getopt(c, argc, argv, "", opts, usage)) != -1) {
+		if (ch == -2)
+			return CLI_EXIT_USAGE;
+		given = optarg;
+	}
+	if (optind != argc - 1 || strcmp(argv[optind], "init") != 0)
+		return cli_error(c, CLI_EXIT_USAGE, "usage: prefkiosk %s", usage);
+	if ((h = hub_connect(sync_conninfo(c->shop, given), &cause)) == NULL)
+		return cli_cause(c, CLI_EXIT_RUNTIME, cause);
+	if (hub_init(h, &from, &cause) != 0) {
+		hub_close(h);
+		return cli_cause(c, CLI_EXIT_RUNTIME, cause);
+	}
+	hub_close(h);
+	return cli_json(c, json_pack("{s:i, s:i}", "version", HUB_VERSION, "migrated_from", from),
+	    JSON_COMPACT);
+}
+
+/* `sync [--hub CONNINFO]` */
+static int
+cli_sync(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "hub", required_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	static const char	 usage[] = "sync [--hub CONNINFO]";
+	struct sync_result	 r;
+	const char		*given = NULL;
+	struct hub		*h;
+	char			*cause = NULL;
+	json_t			*o;
+	int			 ch, rc;
+
+	while ((ch = cli_getopt(c, argc, argv, "", opts, usage)) != -1) {
+		if (ch == -2)
+			return CLI_EXIT_USAGE;
+		given = optarg;
+	}
+	if (optind != argc)
+		return cli_error(c, CLI_EXIT_USAGE, "usage: prefkiosk %s", usage);
+	if ((h = hub_connect(sync_conninfo(c->shop, given), &cause)) == NULL)
+		return cli_cause(c, CLI_EXIT_RUNTIME, cause);
+	rc = sync_run(c->shop, h, &r, &cause);
+	hub_close(h);
+	if (rc != 0) {
+		sync_result_free(&r);
+		return cli_cause(c, CLI_EXIT_RUNTIME, cause);
+	}
+	o = sync_result_json(c->shop, &r);
+	sync_result_free(&r);
+	return cli_json(c, o, JSON_COMPACT);
+}
+
 static const struct cli_command cli_commands[] = {
-	{ "init", "init [--passphrase]", CLI_NEEDS_NOTHING, cli_init },
+	{ "init", "init [--passphrase] [--terminal ID]", CLI_NEEDS_NOTHING, cli_init },
 	{ "run", "run [--desk] [--staff NAME]", CLI_NEEDS_SHOP, cli_run },
 	{ "enroll", "enroll < enrolment.json", CLI_NEEDS_SHOP, cli_enroll },
 	{ "import", "import FILE.jsonl", CLI_NEEDS_SHOP, cli_import },
@@ -1493,7 +1594,8 @@ static const struct cli_command cli_commands[] = {
 	{ "erase", "erase --customer UID", CLI_NEEDS_SHOP, cli_erase },
 	{ "update", "update --customer UID < update.json", CLI_NEEDS_SHOP, cli_update },
 	{ "check", "check CODE", CLI_NEEDS_SHOP, cli_code },
-	{ "redeem", "redeem CODE [--till NAME] [--staff NAME]", CLI_NEEDS_SHOP, cli_code },
+	{ "redeem", "redeem CODE [--till NAME] [--staff NAME] [--hub CONNINFO]", CLI_NEEDS_SHOP,
+	    cli_code },
 	{ "visit", "visit --customer UID | --card N | --phone P | --email E [--staff NAME]",
 	    CLI_NEEDS_SHOP, cli_visit },
 	{ "feedback", "feedback --customer UID --rating 1-5", CLI_NEEDS_SHOP, cli_give },
@@ -1507,6 +1609,8 @@ static const struct cli_command cli_commands[] = {
 	{ "purge", "purge [--dry-run]", CLI_NEEDS_SHOP, cli_purge },
 	{ "rekey", "rekey [--codes] [--staff NAME]", CLI_NEEDS_SHOP, cli_rekey },
 	{ "catalog", "catalog", CLI_NEEDS_CATALOG, cli_catalog },
+	{ "hub", "hub init [--hub CONNINFO]", CLI_NEEDS_CATALOG, cli_hub },
+	{ "sync", "sync [--hub CONNINFO]", CLI_NEEDS_SHOP, cli_sync },
 	{ "staff", "staff add NAME --role staff|admin | list | remove NAME | verify NAME",
 	    CLI_NEEDS_SHOP, cli_staff },
 };

@@ -100,6 +100,11 @@ static const struct config_option config_options[] = {
 	{ "export", "format", CONFIG_CHOICE, CONFIG_AT(export_format), "jsonl", 0, 0,
 	    "jsonl csv" },
 
+	{ "hub", "conninfo", CONFIG_STRING, CONFIG_AT(hub_conninfo), "", 0, 0, NULL },
+	{ "hub", "sync_interval", CONFIG_INT, CONFIG_AT(hub_interval), "60", 0, 86400, NULL },
+	{ "hub", "offline_redemption", CONFIG_CHOICE, CONFIG_AT(hub_offline), "refuse", 0, 0,
+	    "refuse accept" },
+
 	{ "paths", "assets", CONFIG_PATH, CONFIG_AT(assets_dir), "../assets", 1, 0, NULL },
 };
 #define CONFIG_NOPTIONS	(sizeof config_options / sizeof config_options[0])

@@ -62,6 +62,11 @@ struct config {
 	char	*export_recipient;	/* the master data system's public key file, or NULL */
 	unsigned char export_pk[SEALFILE_KEY_BYTES];	/* read from it at load */
 	char	*export_format;		/* "jsonl" or "csv" */
+
+	/* [hub]: the fleet's PostgreSQL hub (sync.c); conninfo "" when this terminal has none */
+	char	*hub_conninfo;		/* libpq connection string; $PREFKIOSK_HUB overrides */
+	int	 hub_interval;		/* seconds between the kiosk's background syncs; 0: never */
+	char	*hub_offline;		/* "refuse" or "accept" a redemption the hub cannot decide */
 };
 
 /* Read <dir>/prefkiosk.ini.  Returns NULL and sets *cause (caller frees) on any error. */

@@ -10,6 +10,7 @@
  */
 #include <limits.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -389,17 +390,29 @@ int
 consent_current(struct shop *s, const char *subject, int purpose, struct consent_current *cur,
     char **cause)
 {
+	/*
+	 * The latest record, this terminal's or another's (fleet_consent): by the time it was
+	 * made, then by terminal, then in the order its terminal made it, so that every terminal
+	 * of a fleet finds the same one.
+	 */
 	sqlite3_stmt	*stmt = store_prepare(s->store,
-	    "SELECT c.state, c.event_time, c.valid_until, c.notice_version, n.digest, n.language"
+	    "SELECT state, event_time, valid_until, notice_version, digest, language FROM ("
+	    " SELECT c.state, c.event_time, c.valid_until, c.notice_version, n.digest, n.language,"
+	    "  ?3 AS origin, c.id"
 	    " FROM consent_records c LEFT JOIN notices n"
 	    "   ON n.notice = c.purpose AND n.version = c.notice_version"
 	    "  AND n.language = json_extract(c.body, '$.language')"
-	    " WHERE c.subject = ?1 AND c.purpose = ?2 ORDER BY c.id DESC LIMIT 1");
+	    " WHERE c.subject = ?1 AND c.purpose = ?2"
+	    " UNION ALL"
+	    " SELECT state, event_time, valid_until, notice_version, notice_digest, language,"
+	    "  origin, id FROM fleet_consent WHERE subject = ?1 AND purpose = ?2)"
+	    " ORDER BY event_time DESC, origin DESC, id DESC LIMIT 1");
 	int		 rc;
 
 	memset(cur, 0, sizeof *cur);
 	sqlite3_bind_text(stmt, 1, subject, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, s->catalog->purposes[purpose].id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 3, s->config->terminal_id);
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW) {
 		const char *lang = (const char *)sqlite3_column_text(stmt, 5);
@@ -423,11 +436,17 @@ int
 consent_last_receipt(struct shop *s, const char *subject, char *out, char **cause)
 {
 	sqlite3_stmt	*stmt = store_prepare(s->store,
-	    "SELECT receipt_id FROM consent_records WHERE subject = ?1 ORDER BY id DESC LIMIT 1");
+	    "SELECT receipt_id FROM ("
+	    " SELECT receipt_id, event_time, ?2 AS origin, id FROM consent_records"
+	    "  WHERE subject = ?1"
+	    " UNION ALL"
+	    " SELECT receipt_id, event_time, origin, id FROM fleet_consent WHERE subject = ?1)"
+	    " ORDER BY event_time DESC, origin DESC, id DESC LIMIT 1");
 	int		 rc;
 
 	out[0] = '\0';
 	sqlite3_bind_text(stmt, 1, subject, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 2, s->config->terminal_id);
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW)
 		util_copy(out, CONSENT_ID_LEN + 1, (const char *)sqlite3_column_text(stmt, 0));
@@ -455,11 +474,16 @@ json_t *
 consent_history(struct shop *s, const char *subject, char **cause)
 {
 	sqlite3_stmt	*stmt = store_prepare(s->store,
-	    "SELECT body FROM consent_records WHERE subject = ?1 ORDER BY id");
+	    "SELECT body FROM ("
+	    " SELECT body, event_time, ?2 AS origin, id FROM consent_records WHERE subject = ?1"
+	    " UNION ALL"
+	    " SELECT body, event_time, origin, id FROM fleet_consent WHERE subject = ?1)"
+	    " ORDER BY event_time, origin, id");
 	json_t		*a = json_array(), *o;
 	int		 rc;
 
 	sqlite3_bind_text(stmt, 1, subject, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 2, s->config->terminal_id);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		o = json_loads((const char *)sqlite3_column_text(stmt, 0), 0, NULL);
 		json_array_append_new(a, o != NULL ? o : json_string("(damaged record)"));
@@ -746,6 +770,190 @@ consent_verify_record(struct shop *s, sqlite3_stmt *stmt, const unsigned char *p
 	return problems;
 }
 
+/*
+ * Other terminals' records.  Each terminal's chain is kept as it made it, in fleet_consent, and
+ * fleet_chains holds where each one ends: its length, last MAC and a MAC of both (so that a
+ * removed last record shows, as the local head does).
+ */
+
+/* The head of origin's chain: "f" and its number as the label. */
+static void
+consent_fleet_head(const struct shop *s, int origin, sqlite3_int64 count,
+    const unsigned char *last, unsigned char out[VAULT_MAC_BYTES])
+{
+	char	label[8];
+
+	snprintf(label, sizeof label, "f%d", origin);
+	vault_head_mac(s->vault, label, (int64_t)count, last, out);
+}
+
+/* An ISO 8601 time of a body ("2026-11-29T16:05:00Z") as seconds; -1 when it is not one. */
+static time_t
+consent_time_parse(const char *text)
+{
+	struct tm	tm;
+	const char	*end;
+
+	memset(&tm, 0, sizeof tm);
+	if (text == NULL || (end = strptime(text, "%Y-%m-%dT%H:%M:%SZ", &tm)) == NULL ||
+	    *end != '\0')
+		return -1;
+	return timegm(&tm);
+}
+
+int
+consent_fleet_append(struct shop *s, int origin, const char *body,
+    const unsigned char prev[VAULT_MAC_BYTES], const unsigned char mac[VAULT_MAC_BYTES],
+    char **cause)
+{
+	const char	*rid, *receipt, *subject, *purpose, *state, *when, *lang, *digest;
+	unsigned char	 last[VAULT_MAC_BYTES] = { 0 }, head[VAULT_MAC_BYTES], check[VAULT_MAC_BYTES];
+	unsigned char	 bin[CATALOG_DIGEST_BYTES];
+	sqlite3_stmt	*stmt;
+	sqlite3_int64	 count = 0;
+	json_t		*o = NULL, *until;
+	time_t		 t, u = 0;
+	int		 version, terminal, rc;
+
+	/* Where origin's chain ends here, and is that end intact? */
+	stmt = store_prepare(s->store, "SELECT count, last, head FROM fleet_chains WHERE origin = ?1");
+	sqlite3_bind_int(stmt, 1, origin);
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		count = sqlite3_column_int64(stmt, 0);
+		if (sqlite3_column_bytes(stmt, 1) == VAULT_MAC_BYTES)
+			memcpy(last, sqlite3_column_blob(stmt, 1), VAULT_MAC_BYTES);
+		consent_fleet_head(s, origin, count, last, head);
+		rc = sqlite3_column_bytes(stmt, 2) == VAULT_MAC_BYTES &&
+		    sodium_memcmp(head, sqlite3_column_blob(stmt, 2), VAULT_MAC_BYTES) == 0 ?
+		    SQLITE_ROW : SQLITE_MISMATCH;
+	}
+	sqlite3_reset(stmt);
+	if (rc == SQLITE_MISMATCH)
+		return util_fail(cause, "terminal %d's consent chain here was edited; run "
+		    "prefkiosk verify", origin);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(s->store, cause, "cannot read the consent records");
+
+	/* The record must follow it, under the fleet's key. */
+	vault_chain_mac(s->vault, prev, body, strlen(body), check);
+	if (memcmp(prev, last, VAULT_MAC_BYTES) != 0 ||
+	    sodium_memcmp(check, mac, VAULT_MAC_BYTES) != 0) {
+		util_fail(cause, "terminal %d's consent record %lld does not follow its chain (%s)",
+		    origin, (long long)count + 1, memcmp(prev, last, VAULT_MAC_BYTES) != 0 ?
+		    "one before it is missing, or it came twice" : "its MAC does not match");
+		return 1;
+	}
+	/* Its columns are read from the signed body, never taken beside it. */
+	if ((o = json_loads(body, 0, NULL)) == NULL ||
+	    json_unpack(o, "{s:s, s:s, s:s, s:{s:s, s:s, s:i}, s:s, s:s, s:s, s:i, s:o}",
+	    "record_id", &rid, "receipt_id", &receipt, "subject", &subject, "notice", "id",
+	    &purpose, "digest", &digest, "version", &version, "state", &state, "event_time",
+	    &when, "language", &lang, "terminal", &terminal, "valid_until", &until) != 0 ||
+	    terminal != origin || (t = consent_time_parse(when)) < 0 ||
+	    (!json_is_null(until) && (u = consent_time_parse(json_string_value(until))) < 0) ||
+	    consent_state_parse(state) == CONSENT_NONE ||
+	    sodium_hex2bin(bin, sizeof bin, digest, strlen(digest), NULL, NULL, NULL) != 0) {
+		json_decref(o);
+		util_fail(cause, "terminal %d's consent record %lld is not a consent record",
+		    origin, (long long)count + 1);
+		return 1;
+	}
+	stmt = store_prepare(s->store,
+	    "INSERT INTO fleet_consent (origin, record_id, receipt_id, subject, purpose, state,"
+	    " event_time, valid_until, notice_version, notice_digest, language, body, prev, mac)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+	sqlite3_bind_int(stmt, 1, origin);
+	sqlite3_bind_text(stmt, 2, rid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, receipt, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, subject, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 5, purpose, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 6, state, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 7, (sqlite3_int64)t);
+	if (u != 0)
+		sqlite3_bind_int64(stmt, 8, (sqlite3_int64)u);
+	sqlite3_bind_int(stmt, 9, version);
+	sqlite3_bind_blob(stmt, 10, bin, sizeof bin, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 11, lang, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 12, body, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(stmt, 13, prev, VAULT_MAC_BYTES, SQLITE_STATIC);
+	sqlite3_bind_blob(stmt, 14, mac, VAULT_MAC_BYTES, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	json_decref(o);
+	if (rc != SQLITE_DONE)
+		return store_fail(s->store, cause, "cannot record another terminal's consent");
+	consent_fleet_head(s, origin, count + 1, mac, head);
+	stmt = store_prepare(s->store, "INSERT OR REPLACE INTO fleet_chains (origin, count, last,"
+	    " head) VALUES (?1, ?2, ?3, ?4)");
+	sqlite3_bind_int(stmt, 1, origin);
+	sqlite3_bind_int64(stmt, 2, count + 1);
+	sqlite3_bind_blob(stmt, 3, mac, VAULT_MAC_BYTES, SQLITE_STATIC);
+	sqlite3_bind_blob(stmt, 4, head, VAULT_MAC_BYTES, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return store_fail(s->store, cause, "cannot record another terminal's consent");
+	return 0;
+}
+
+/* Check every other terminal's chain as it is kept here; the number of problems, or -1. */
+static int
+consent_verify_fleet(struct shop *s, void (*report)(const char *, void *), void *arg,
+    char **cause)
+{
+	unsigned char	 last[VAULT_MAC_BYTES], mac[VAULT_MAC_BYTES], head[VAULT_MAC_BYTES];
+	sqlite3_stmt	*stmt;
+	sqlite3_int64	 count = 0;
+	int		 rc, origin = -1, problems = 0, o;
+
+	/* Each chain, then its end in fleet_chains (origin -1 marks the ends, after the rows). */
+	if (sqlite3_prepare_v2(store_db(s->store),
+	    "SELECT * FROM (SELECT origin, id, body, prev, mac, NULL AS count FROM fleet_consent"
+	    " UNION ALL SELECT origin, -1, NULL, last, head, count FROM fleet_chains)"
+	    " ORDER BY origin, id = -1, id", -1, &stmt, NULL) != SQLITE_OK)
+		return store_fail(s->store, cause, "cannot read other terminals' consent records");
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const char *body = (const char *)sqlite3_column_text(stmt, 2);
+		o = sqlite3_column_int(stmt, 0);
+		if (o != origin) {
+			origin = o;
+			count = 0;
+			memset(last, 0, sizeof last);
+		}
+		if (sqlite3_column_int64(stmt, 1) == -1) {
+			consent_fleet_head(s, origin, count, last, head);
+			if (sqlite3_column_int64(stmt, 5) != count ||
+			    sqlite3_column_bytes(stmt, 3) != VAULT_MAC_BYTES ||
+			    memcmp(sqlite3_column_blob(stmt, 3), last, VAULT_MAC_BYTES) != 0 ||
+			    sqlite3_column_bytes(stmt, 4) != VAULT_MAC_BYTES ||
+			    sodium_memcmp(sqlite3_column_blob(stmt, 4), head, VAULT_MAC_BYTES) != 0)
+				problems += util_report(report, arg, "terminal %d's consent records: "
+				    "the chain's end does not match them (records were removed, or "
+				    "its end was edited)", origin);
+			count = -1;	/* an end seen: rows after it have none */
+			continue;
+		}
+		count = count < 0 ? 1 : count + 1;
+		if (body == NULL || sqlite3_column_bytes(stmt, 3) != VAULT_MAC_BYTES ||
+		    sqlite3_column_bytes(stmt, 4) != VAULT_MAC_BYTES) {
+			problems += util_report(report, arg, "terminal %d's consent record %lld: "
+			    "damaged (missing MAC or body)", origin, (long long)count);
+			continue;
+		}
+		vault_chain_mac(s->vault, sqlite3_column_blob(stmt, 3), body, strlen(body), mac);
+		if (memcmp(sqlite3_column_blob(stmt, 3), last, VAULT_MAC_BYTES) != 0 ||
+		    sodium_memcmp(mac, sqlite3_column_blob(stmt, 4), VAULT_MAC_BYTES) != 0)
+			problems += util_report(report, arg, "terminal %d's consent record %lld: "
+			    "the chain is broken (a record was edited, removed or reordered)",
+			    origin, (long long)count);
+		memcpy(last, sqlite3_column_blob(stmt, 4), VAULT_MAC_BYTES);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return store_fail(s->store, cause, "cannot read other terminals' consent records");
+	return problems;
+}
+
 int
 consent_verify(struct shop *s, void (*report)(const char *, void *), void *arg, char **cause)
 {
@@ -783,6 +991,9 @@ consent_verify(struct shop *s, void (*report)(const char *, void *), void *arg, 
 	problems += consent_notices_report(&ns, report, arg);
 	consent_notices_clear(&ns);
 	if ((n = consent_verify_subjects(s, report, arg, cause)) < 0)
+		return -1;
+	problems += n;
+	if ((n = consent_verify_fleet(s, report, arg, cause)) < 0)
 		return -1;
 	problems += n;
 

@@ -60,6 +60,26 @@ struct consent_current {
 	char			 language[8];
 };
 
+/*
+ * Every subject's latest record of each purpose, this terminal's (consent_records) or another
+ * terminal's (fleet_consent), as consent_current finds it: a table of subject, purpose, state,
+ * valid_until, notice_version, lang, digest (the notice text's, NULL when missing) for queries
+ * that look at all members at once.  Its one parameter, ?1, is this terminal's number.
+ */
+#define CONSENT_LATEST_SQL \
+	"(SELECT subject, purpose, state, valid_until, notice_version, lang, digest FROM" \
+	" (SELECT *, row_number() OVER (PARTITION BY subject, purpose" \
+	"   ORDER BY event_time DESC, origin DESC, id DESC) AS latest FROM" \
+	"  (SELECT c.subject, c.purpose, c.state, c.valid_until, c.notice_version," \
+	"    json_extract(c.body, '$.language') AS lang, n.digest, c.event_time," \
+	"    ?1 AS origin, c.id FROM consent_records c LEFT JOIN notices n" \
+	"    ON n.notice = c.purpose AND n.version = c.notice_version" \
+	"    AND n.language = json_extract(c.body, '$.language')" \
+	"   UNION ALL" \
+	"   SELECT subject, purpose, state, valid_until, notice_version, language," \
+	"    notice_digest, event_time, origin, id FROM fleet_consent))" \
+	" WHERE latest = 1)"
+
 const char	*consent_state_name(enum consent_state);
 const char	*consent_method_name(enum consent_method);
 int		 consent_method_parse(const char *);	/* -1 when unknown */
@@ -111,6 +131,16 @@ int		 consent_is_current(const struct shop *, const struct consent_current *, in
 
 /* Every record of a subject, oldest first, as a JSON array of bodies (caller decrefs). */
 json_t		*consent_history(struct shop *, const char *subject, char **cause);
+
+/*
+ * Keep a record of another terminal of the fleet (origin): body, and the MACs that chain it,
+ * as that terminal made them.  It must follow the last record kept of origin under the fleet's
+ * key; its columns are read from its signed body.  0 kept, 1 refused (*cause says why: not the
+ * next record, or not a record), -1 and *cause on a store error.
+ */
+int		 consent_fleet_append(struct shop *, int origin, const char *body,
+		     const unsigned char prev[VAULT_MAC_BYTES],
+		     const unsigned char mac[VAULT_MAC_BYTES], char **cause);
 
 /*
  * Check the whole chain.  Calls report(problem, arg) once per problem found (a record edited,

@@ -43,8 +43,16 @@
 static int
 rekey_verify(struct shop *s, char **cause)
 {
-	int	n;
+	unsigned char	hub[16];
+	size_t		len;
+	int		n;
 
+	/* Every terminal of a fleet holds the same key: one rotating alone would be cut off. */
+	if ((n = store_meta_get(s->store, "hub_id", hub, sizeof hub, &len)) < 0)
+		return store_fail(s->store, cause, "cannot read the store");
+	if (n == 0)
+		return util_fail(cause, "this store belongs to a fleet, whose terminals share one "
+		    "key: a terminal cannot rotate it alone; nothing was changed");
 	if ((n = consent_chain_intact(s, cause)) < 0)
 		return -1;
 	if (n > 0)

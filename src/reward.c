@@ -26,6 +26,7 @@ static const char *const reward_status_names[] = {
 	[REWARD_INVALID] = "invalid",
 	[REWARD_FORGED] = "forged",
 	[REWARD_UNKNOWN] = "unknown",
+	[REWARD_OFFLINE] = "hub_unreachable",
 };
 
 const char *
@@ -446,7 +447,7 @@ reward_ledger(struct shop *s, time_t now, struct reward_ticket *t, sqlite3_int64
 {
 	sqlite3_stmt	*stmt = store_prepare(s->store,
 	    "SELECT id, rule, code, issued, expires, state, redeemed_at, redeemed_till,"
-	    " redeemed_by, revoked_reason FROM rewards WHERE id = ?1");
+	    " redeemed_by, revoked_reason, redeemed_terminal FROM rewards WHERE id = ?1");
 	const char	*state, *text;
 	int		 rc;
 
@@ -479,6 +480,8 @@ reward_ledger(struct shop *s, time_t now, struct reward_ticket *t, sqlite3_int64
 		util_copy(t->by, sizeof t->by, text);
 	if ((text = (const char *)sqlite3_column_text(stmt, 9)) != NULL)
 		util_copy(t->revoked_reason, sizeof t->revoked_reason, text);
+	if (sqlite3_column_type(stmt, 10) != SQLITE_NULL)
+		t->terminal = sqlite3_column_int(stmt, 10);	/* redeemed at another terminal */
 
 	/* The ledger keeps the code as issued; a different one with a valid tag is not ours. */
 	text = (const char *)sqlite3_column_text(stmt, 2);
@@ -504,6 +507,7 @@ reward_parse(struct shop *s, const char *input, struct reward_ticket *t)
 
 	memset(t, 0, sizeof *t);
 	t->rule = -1;
+	t->terminal = -1;
 	t->code_status = code_parse(input, vault_code_key(s->vault), &t->payload, t->code);
 	if (t->code_status == CODE_OK) {
 		for (i = 0; i < s->catalog->nrewards; i++)
@@ -558,6 +562,13 @@ int
 reward_redeem(struct shop *s, const char *input, const char *till, const char *staff,
     time_t now, struct reward_ticket *t, char **cause)
 {
+	return reward_redeem_hub(s, NULL, input, till, staff, now, t, cause);
+}
+
+int
+reward_redeem_hub(struct shop *s, const struct reward_hub *hub, const char *input,
+    const char *till, const char *staff, time_t now, struct reward_ticket *t, char **cause)
+{
 	sqlite3_stmt	*stmt;
 	sqlite3_int64	 id = 0;
 	char		 target[64];
@@ -571,6 +582,25 @@ reward_redeem(struct shop *s, const char *input, const char *till, const char *s
 		return reward_finish(s, -1, cause);
 	if (t->status != REWARD_VALID)
 		return reward_finish(s, 0, cause);
+	if (hub != NULL) {
+		/* The hub's answer holds the write lock for one round trip: the ledger and the
+		 * hub then agree on what this terminal did. */
+		switch (hub->claim(hub->arg, id, now, till, t, cause)) {
+		case REWARD_CLAIM_OURS:
+			break;
+		case REWARD_CLAIM_TAKEN:
+			t->status = REWARD_ALREADY;	/* the ledger hears of it at the next sync */
+			return reward_finish(s, 0, cause);
+		case REWARD_CLAIM_OFFLINE_REFUSE:
+			t->status = REWARD_OFFLINE;
+			return reward_finish(s, 0, cause);
+		case REWARD_CLAIM_OFFLINE_ACCEPT:
+			t->offline = true;
+			break;
+		default:
+			return reward_finish(s, -1, cause);
+		}
+	}
 	stmt = store_prepare(s->store,
 	    "UPDATE rewards SET state = 'redeemed', redeemed_at = ?2, redeemed_till = ?3,"
 	    " redeemed_by = ?4 WHERE id = ?1 AND state = 'issued'");
@@ -730,6 +760,10 @@ reward_ticket_json(const struct shop *s, const struct reward_ticket *t)
 		util_iso8601(t->redeemed_at, when);
 		json_object_set_new(o, "redeemed_at", json_string(when));
 		json_object_set_new(o, "till", json_string(t->till));
+		if (t->terminal >= 0)
+			json_object_set_new(o, "redeemed_terminal", json_integer(t->terminal));
+		if (t->offline)
+			json_object_set_new(o, "offline", json_true());
 		if (t->by[0] != '\0')
 			json_object_set_new(o, "staff", json_string(t->by));
 	}

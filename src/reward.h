@@ -64,6 +64,8 @@ enum reward_status {
 	REWARD_INVALID,		/* not a code: format, check symbol, version */
 	REWARD_FORGED,		/* well formed, but not issued with this store's key */
 	REWARD_UNKNOWN,		/* genuine, but not in this store's ledger */
+	REWARD_OFFLINE,		/* the fleet's hub must decide, cannot be reached, and the
+				 * policy refuses to redeem without it: the code stays valid */
 };
 
 /* A code and what the ledger says about it. */
@@ -77,6 +79,28 @@ struct reward_ticket {
 	time_t			 issued, expires, redeemed_at;
 	char			 till[65], by[33];
 	char			 revoked_reason[16];	/* "erased", "replaced", or "" */
+	int			 terminal;	/* ALREADY: where, when another terminal; else -1 */
+	bool			 offline;	/* REDEEMED without the hub: it hears at the next sync */
+};
+
+/*
+ * A redemption that the fleet's hub decides (sync.c): reward_redeem_hub asks claim, inside its
+ * transaction and once the ledger says the code is outstanding, whether this terminal may
+ * redeem reward id now.  claim returns REWARD_CLAIM_OURS; TAKEN with t's redeemed_at, till and
+ * terminal set to the first redemption; OFFLINE_REFUSE or OFFLINE_ACCEPT when the hub cannot be
+ * reached (by the configured policy); or -1 with *cause.
+ */
+enum reward_claim {
+	REWARD_CLAIM_OURS,
+	REWARD_CLAIM_TAKEN,
+	REWARD_CLAIM_OFFLINE_REFUSE,
+	REWARD_CLAIM_OFFLINE_ACCEPT,
+};
+
+struct reward_hub {
+	int	(*claim)(void *arg, sqlite3_int64 id, time_t now, const char *till,
+		    struct reward_ticket *t, char **cause);
+	void	*arg;
 };
 
 /*
@@ -137,6 +161,10 @@ int	reward_check(struct shop *, const char *input, time_t now, struct reward_tic
  * *cause for a store failure. */
 int	reward_redeem(struct shop *, const char *input, const char *till, const char *staff,
 	    time_t now, struct reward_ticket *t, char **cause);
+/* The same, with the fleet's hub deciding (hub NULL: as reward_redeem). */
+int	reward_redeem_hub(struct shop *, const struct reward_hub *hub, const char *input,
+	    const char *till, const char *staff, time_t now, struct reward_ticket *t,
+	    char **cause);
 
 /*
  * Check every row of the ledger at now, for verify: its code has a code's form and carries the

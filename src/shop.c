@@ -210,6 +210,23 @@ shop_check_key(struct shop *s, const struct shop_paths *p, char **cause)
 	return 0;
 }
 
+/* A store made with init --terminal is that terminal's, whatever the config says. */
+static int
+shop_terminal(struct shop *s, char **cause)
+{
+	unsigned char	buf[4];
+	size_t		len;
+	int		rc;
+
+	if ((rc = store_meta_get(s->store, "terminal", buf, sizeof buf, &len)) == 1)
+		return 0;
+	if (rc != 0 || len != sizeof buf)
+		return util_fail(cause, "%s: its terminal number is damaged; run prefkiosk verify",
+		    store_path(s->store));
+	s->config->terminal_id = (int)((unsigned)buf[0] << 8 | buf[1]);
+	return 0;
+}
+
 struct shop *
 shop_open_catalog(const struct shop_paths *p, int *exitcode, char **cause)
 {
@@ -238,6 +255,10 @@ shop_open(const struct shop_paths *p, int *exitcode, char **cause)
 		shop_close(s);
 		return NULL;
 	}
+	if (shop_terminal(s, cause) != 0) {
+		shop_close(s);
+		return NULL;
+	}
 	store_on_begin(s->store, shop_key_current, s);
 	if (!s->passphrase)
 		s->key_file = util_xstrdup(p->key_file);
@@ -251,7 +272,7 @@ shop_create(const struct shop_paths *p, bool with_passphrase, char **cause)
 	struct store		*st = NULL;
 	struct vault		*v = NULL;
 	struct stat		 sb;
-	unsigned char		 check[VAULT_MAC_BYTES];
+	unsigned char		 check[VAULT_MAC_BYTES], terminal[4];
 	char			*pass = NULL;
 	bool			 made_key = false;
 	int			 rc = -1;
@@ -281,7 +302,11 @@ shop_create(const struct shop_paths *p, bool with_passphrase, char **cause)
 	vault_key_check(v, check);
 	if (store_begin(st, cause) != 0)
 		goto out;
+	terminal[0] = (unsigned char)(p->terminal >> 8);
+	terminal[1] = (unsigned char)p->terminal;
+	terminal[2] = terminal[3] = 0;
 	if ((with_passphrase && store_meta_set(st, "kdf", &kdf, sizeof kdf) != 0) ||
+	    (p->has_terminal && store_meta_set(st, "terminal", terminal, sizeof terminal) != 0) ||
 	    store_meta_set(st, "key_check", check, sizeof check) != 0) {
 		store_fail(st, cause, "cannot initialise the store");
 		store_rollback(st);

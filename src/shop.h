@@ -25,6 +25,8 @@ struct shop_paths {
 	const char	*config;	/* the config directory */
 	const char	*key_file;	/* the key file (ignored for a passphrase store) */
 	const char	*passphrase;	/* a passphrase store's passphrase, or NULL to prompt */
+	bool		 has_terminal;	/* shop_create: the store is terminal's (init --terminal) */
+	int		 terminal;
 };
 
 struct consent_texts;
@@ -55,7 +57,9 @@ struct shop	*shop_open(const struct shop_paths *, int *exitcode, char **cause);
 /* Only config and catalogue (for commands that need no store, such as `catalog`). */
 struct shop	*shop_open_catalog(const struct shop_paths *, int *exitcode, char **cause);
 
-/* Create a new store, and a new key file unless with_passphrase. */
+/* Create a new store, and a new key file unless with_passphrase; an existing key file is used
+ * (a fleet's terminals share one key).  With has_terminal the store is that terminal's, whatever
+ * the config says: shop_open sets config->terminal_id from the store. */
 int		 shop_create(const struct shop_paths *, bool with_passphrase, char **cause);
 
 /*

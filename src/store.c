@@ -215,6 +215,51 @@ static const char *const store_migrations[STORE_VERSION] = {
 	"CREATE INDEX rewards_by_customer ON rewards(customer, rule);"
 	"CREATE TRIGGER rewards_no_delete BEFORE DELETE ON rewards"
 	"  BEGIN SELECT RAISE(ABORT, 'the reward ledger keeps every code'); END;",
+
+	/*
+	 * 6 → 7: the fleet (sync.c).  A member's stamp orders the versions of a member that two
+	 * terminals changed (milliseconds * 4096 + terminal; 0 until the store joins a hub).  A
+	 * reward redeemed at another terminal says which.  Other terminals' consent records keep
+	 * their own chains, checked as they arrive, beside this terminal's chain, which stays
+	 * this terminal's alone.  The outbox lists what this terminal has to share; its triggers
+	 * are made when the store joins a hub, so a store that never does pays nothing for it.
+	 */
+	"ALTER TABLE customers ADD COLUMN stamp INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE rewards ADD COLUMN redeemed_terminal INTEGER;"	/* NULL: this one */
+	"CREATE TABLE outbox ("
+	"  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  kind TEXT NOT NULL,"
+	"  ref INTEGER NOT NULL"
+	");"
+	"CREATE TABLE fleet_consent ("
+	"  id INTEGER PRIMARY KEY,"
+	"  origin INTEGER NOT NULL CHECK (origin BETWEEN 0 AND 4095),"
+	"  record_id TEXT NOT NULL UNIQUE,"
+	"  receipt_id TEXT NOT NULL,"
+	"  subject TEXT NOT NULL,"
+	"  purpose TEXT NOT NULL,"
+	"  state TEXT NOT NULL CHECK (state IN ('given','refused','withdrawn','expired')),"
+	"  event_time INTEGER NOT NULL,"
+	"  valid_until INTEGER,"
+	"  notice_version INTEGER,"
+	"  notice_digest BLOB,"
+	"  language TEXT,"
+	"  body TEXT NOT NULL,"
+	"  prev BLOB NOT NULL,"
+	"  mac BLOB NOT NULL"
+	");"
+	"CREATE INDEX fleet_consent_by_subject ON fleet_consent(subject, purpose);"
+	"CREATE INDEX fleet_consent_by_origin ON fleet_consent(origin, id);"
+	"CREATE TRIGGER fleet_consent_no_update BEFORE UPDATE ON fleet_consent"
+	"  BEGIN SELECT RAISE(ABORT, 'consent records are append-only'); END;"
+	"CREATE TRIGGER fleet_consent_no_delete BEFORE DELETE ON fleet_consent"
+	"  BEGIN SELECT RAISE(ABORT, 'consent records are append-only'); END;"
+	"CREATE TABLE fleet_chains ("
+	"  origin INTEGER PRIMARY KEY,"
+	"  count INTEGER NOT NULL,"
+	"  last BLOB NOT NULL,"
+	"  head BLOB NOT NULL"
+	");",
 };
 
 /* Pragmas set on every connection; journal_mode is persistent but cheap to re-assert. */

@@ -16,7 +16,7 @@
 
 #include <sqlite3.h>
 
-#define STORE_VERSION	6	/* the schema this binary writes */
+#define STORE_VERSION	7	/* the schema this binary writes */
 
 struct store;
 

@@ -35,7 +35,8 @@ enum vault_subkey {
 	VAULT_SUBKEY_CHAIN,
 	VAULT_SUBKEY_PIN,
 	VAULT_SUBKEY_CARRY,		/* seals the keys carried over a rotation */
-	VAULT_NSUBKEYS = VAULT_SUBKEY_CARRY
+	VAULT_SUBKEY_HUB,		/* seals the events a fleet shares through its hub */
+	VAULT_NSUBKEYS = VAULT_SUBKEY_HUB
 };
 
 struct vault {
@@ -125,6 +126,32 @@ vault_from_master(const unsigned char *master, char **cause)
 	crypto_generichash_init(v->index, vault_subkey(v, VAULT_SUBKEY_INDEX), VAULT_KEY_BYTES,
 	    VAULT_INDEX_BYTES);
 	vault_key_check_make(v, v->check);
+	sodium_mprotect_readonly(v->keys);
+	sodium_mprotect_readonly(v->index);
+	return v;
+}
+
+struct vault *
+vault_copy(const struct vault *from, char **cause)
+{
+	struct vault	*v;
+
+	if ((v = calloc(1, sizeof *v)) == NULL) {
+		util_fail(cause, "out of memory");
+		return NULL;
+	}
+	if ((v->keys = vault_locked_alloc(VAULT_NSUBKEYS * VAULT_KEY_BYTES, cause)) == NULL) {
+		free(v);
+		return NULL;
+	}
+	if ((v->index = vault_locked_alloc(sizeof *v->index, cause)) == NULL) {
+		sodium_free(v->keys);
+		free(v);
+		return NULL;
+	}
+	memcpy(v->keys, from->keys, VAULT_NSUBKEYS * VAULT_KEY_BYTES);
+	memcpy(v->index, from->index, sizeof *v->index);
+	memcpy(v->check, from->check, sizeof v->check);
 	sodium_mprotect_readonly(v->keys);
 	sodium_mprotect_readonly(v->index);
 	return v;
@@ -327,6 +354,43 @@ vault_head_mac(const struct vault *v, const char *label, int64_t count,
 		buf[n + (size_t)i] = (unsigned char)((uint64_t)count >> (56 - 8 * i));
 	memcpy(buf + n + 8, last, VAULT_MAC_BYTES);
 	vault_chain_mac(v, zero, buf, n + 8 + VAULT_MAC_BYTES, out);
+}
+
+void
+vault_hub_check(const struct vault *v, unsigned char out[VAULT_MAC_BYTES])
+{
+	static const char msg[] = "prefkiosk hub check v1";
+
+	crypto_generichash(out, VAULT_MAC_BYTES, (const unsigned char *)msg, sizeof msg - 1,
+	    vault_subkey(v, VAULT_SUBKEY_HUB), VAULT_KEY_BYTES);
+}
+
+/* An event's place as the associated data's "uid": its origin and number. */
+static void
+vault_event_place(char *buf, size_t size, int origin, int64_t oseq)
+{
+	snprintf(buf, size, "%d:%lld", origin, (long long)oseq);
+}
+
+void
+vault_event_seal(const struct vault *v, int origin, int64_t oseq, const char *kind,
+    const void *plain, size_t len, unsigned char *out)
+{
+	char	place[48];
+
+	vault_event_place(place, sizeof place, origin, oseq);
+	vault_seal(vault_subkey(v, VAULT_SUBKEY_HUB), "events", kind, place, 0, plain, len, out);
+}
+
+int
+vault_event_open(const struct vault *v, int origin, int64_t oseq, const char *kind,
+    const unsigned char *sealed, size_t len, void *out)
+{
+	char	place[48];
+
+	vault_event_place(place, sizeof place, origin, oseq);
+	return vault_unseal(vault_subkey(v, VAULT_SUBKEY_HUB), "events", kind, place, 0, sealed,
+	    len, out);
 }
 
 const unsigned char *

@@ -83,6 +83,23 @@ void		 vault_chain_mac(const struct vault *, const unsigned char prev[VAULT_MAC_
 void		 vault_head_mac(const struct vault *, const char *label, int64_t count,
 		     const unsigned char last[VAULT_MAC_BYTES], unsigned char out[VAULT_MAC_BYTES]);
 
+/*
+ * The fleet hub.  Events a terminal shares are sealed under a subkey of the master, with their
+ * origin terminal, number and kind as associated data, so the hub holds nothing it can read and
+ * an event moved to another place, or another company's, does not open.  The hub check is a
+ * MAC of a fixed message under that subkey: the hub keeps the first one it is shown and refuses
+ * terminals whose key differs.  vault_event_open returns -1 when the event does not open.
+ */
+void		 vault_hub_check(const struct vault *, unsigned char out[VAULT_MAC_BYTES]);
+void		 vault_event_seal(const struct vault *, int origin, int64_t oseq,
+		     const char *kind, const void *plain, size_t len, unsigned char *out);
+int		 vault_event_open(const struct vault *, int origin, int64_t oseq,
+		     const char *kind, const unsigned char *sealed, size_t len, void *out);
+
+/* A second vault with the same keys, for a thread that works beside the one that opened it
+ * (the kiosk's background sync).  NULL and *cause. */
+struct vault	*vault_copy(const struct vault *, char **cause);
+
 /* The reward-code key (borrowed, VAULT_KEY_BYTES). */
 const unsigned char *vault_code_key(const struct vault *);
 

@@ -86,7 +86,8 @@ rotate(bool codes, const char *actor, struct rekey_report *r)
 static struct shop *
 reopen(const char *key_file, const char *passphrase, char **cause)
 {
-	struct shop_paths	p = { db, HELPERS_CONFIG_DIR, key_file, passphrase };
+	struct shop_paths	p = { .db = db, .config = HELPERS_CONFIG_DIR, .key_file = key_file,
+				    .passphrase = passphrase };
 	int			code;
 
 	return shop_open(&p, &code, cause);
@@ -651,7 +652,7 @@ Test(rekey, erased_members_have_nothing_to_rekey)
 
 Test(rekey, a_passphrase_store_takes_a_new_passphrase)
 {
-	struct shop_paths	 p = { NULL, HELPERS_CONFIG_DIR, "/nonexistent", NULL };
+	struct shop_paths	 p = { .config = HELPERS_CONFIG_DIR, .key_file = "/nonexistent" };
 	struct rekey_options	 o = { NULL, "too short", false };
 	struct rekey_report	 r;
 	struct vault_kdf	 before, after;

@@ -32,7 +32,7 @@ TestSuite(shop, .init = setup, .fini = teardown);
 
 Test(shop, a_wrong_key_is_refused_with_a_clear_reason)
 {
-	struct shop_paths	 p = { NULL, HELPERS_CONFIG_DIR, NULL, NULL };
+	struct shop_paths	 p = { .config = HELPERS_CONFIG_DIR };
 	char			*db = helpers_path(dir, "s.db"), *key = helpers_path(dir, "k");
 	char			*other = helpers_path(dir, "other"), *cause = NULL;
 	int			 code;
@@ -57,7 +57,7 @@ Test(shop, a_wrong_key_is_refused_with_a_clear_reason)
 
 Test(shop, a_passphrase_store_opens_only_with_its_passphrase)
 {
-	struct shop_paths	 p = { NULL, HELPERS_CONFIG_DIR, "/nonexistent", NULL };
+	struct shop_paths	 p = { .config = HELPERS_CONFIG_DIR, .key_file = "/nonexistent" };
 	char			*db = helpers_path(dir, "p.db"), *cause = NULL;
 	struct shop		*s;
 	int			 code;
@@ -82,7 +82,8 @@ Test(shop, a_passphrase_store_opens_only_with_its_passphrase)
 
 Test(shop, a_missing_config_is_a_usage_error)
 {
-	struct shop_paths	 p = { "/nonexistent.db", "/nonexistent", "/nonexistent", NULL };
+	struct shop_paths	 p = { .db = "/nonexistent.db", .config = "/nonexistent",
+				    .key_file = "/nonexistent" };
 	char			*cause = NULL;
 	int			 code;
 

@@ -135,7 +135,7 @@ bench_enrolment(const struct shop *s, struct customer_enrolment *e, long i)
 static struct shop *
 bench_shop(const char *db, const char *key)
 {
-	struct shop_paths	 paths = { db, "config", key, NULL };
+	struct shop_paths	 paths = { .db = db, .config = "config", .key_file = key };
 	struct shop		*s;
 	char			*cause = NULL;
 	int			 code;

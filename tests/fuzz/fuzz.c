@@ -179,7 +179,7 @@ fuzz_string(const uint8_t *data, size_t size)
 struct shop *
 fuzz_shop_catalog(void)
 {
-	struct shop_paths	 paths = { NULL, NULL, NULL, NULL };
+	struct shop_paths	 paths = { .db = NULL };
 	char			*cause = NULL, *config;
 	int			 code;
 
@@ -196,7 +196,7 @@ fuzz_shop_catalog(void)
 struct shop *
 fuzz_shop_store(void)
 {
-	struct shop_paths	 paths = { NULL, NULL, NULL, NULL };
+	struct shop_paths	 paths = { .db = NULL };
 	char			*cause = NULL, *config, *db, *key;
 	int			 code;
 

@@ -1,0 +1,597 @@
+/*
+ * hub — the fleet's PostgreSQL hub (see hub.h).
+ *
+ * Everything lives in the schema "prefkiosk" of the database the connection string names.
+ * Numbers go to the server as text parameters and sealed bodies as binary ones; pulled events
+ * come back in binary, so a body is never escaped or unescaped on its way.
+ */
+#include <sodium.h>
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "hub.h"
+#include "util.h"
+
+/* Advisory lock keys: one for schema changes, one that orders pushes. */
+#define HUB_LOCK_SCHEMA	"7079746800"
+#define HUB_LOCK_PUSH	"7079746801"
+
+struct hub {
+	PGconn	*conn;
+};
+
+/* Migration i takes the hub from version i to i + 1. */
+static const char *const hub_migrations[HUB_VERSION] = {
+	/* 0 → 1 */
+	"CREATE TABLE prefkiosk.meta ("
+	"  key text PRIMARY KEY,"
+	"  value bytea NOT NULL"
+	");"
+	"CREATE TABLE prefkiosk.terminals ("
+	"  id integer PRIMARY KEY CHECK (id BETWEEN 0 AND 4095),"
+	"  store bytea NOT NULL,"
+	"  joined timestamptz NOT NULL DEFAULT now(),"
+	"  last_push timestamptz,"
+	"  last_pull timestamptz,"
+	"  pulled bigint NOT NULL DEFAULT 0"
+	");"
+	"CREATE SEQUENCE prefkiosk.events_seq;"
+	"CREATE TABLE prefkiosk.events ("
+	"  seq bigint NOT NULL UNIQUE,"
+	"  origin integer NOT NULL REFERENCES prefkiosk.terminals(id),"
+	"  oseq bigint NOT NULL,"
+	"  kind text NOT NULL,"
+	"  body bytea NOT NULL,"
+	"  arrived timestamptz NOT NULL DEFAULT now(),"
+	"  PRIMARY KEY (origin, oseq)"
+	");"
+	"CREATE TABLE prefkiosk.claims ("
+	"  reward bigint PRIMARY KEY,"
+	"  terminal integer NOT NULL,"
+	"  at bigint NOT NULL,"
+	"  till text NOT NULL,"
+	"  claimed timestamptz NOT NULL DEFAULT now()"
+	");"
+	"CREATE TABLE prefkiosk.duplicates ("
+	"  reward bigint NOT NULL,"
+	"  terminal integer NOT NULL,"
+	"  at bigint NOT NULL,"
+	"  first_terminal integer NOT NULL,"
+	"  first_at bigint NOT NULL,"
+	"  found timestamptz NOT NULL DEFAULT now(),"
+	"  PRIMARY KEY (reward, terminal, at)"
+	");",
+};
+
+/* The server's messages are not ours to print: the hub's notices ("already exists") are
+ * dropped, and errors are turned into one line by hub_fail. */
+static void
+hub_notice(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
+/* *cause = "doing: <the server's or libpq's first line>"; returns -1. */
+static int
+hub_fail(struct hub *h, const PGresult *res, char **cause, const char *doing)
+{
+	const char	*msg = NULL;
+	char		*line;
+	size_t		 n;
+
+	if (res != NULL)
+		msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	if (msg == NULL)
+		msg = PQerrorMessage(h->conn);
+	if (msg == NULL || *msg == '\0')
+		msg = "no answer";
+	n = strcspn(msg, "\n");
+	line = util_xprintf("%.*s", (int)n, msg);
+	util_fail(cause, "%s: %s", doing, line);
+	free(line);
+	return -1;
+}
+
+/* Run sql with text parameters; the result (caller clears) when it has status want, else NULL
+ * and *cause. */
+static PGresult *
+hub_exec(struct hub *h, const char *sql, int n, const char *const *params, ExecStatusType want,
+    char **cause, const char *doing)
+{
+	PGresult	*res;
+
+	res = PQexecParams(h->conn, sql, n, NULL, params, NULL, NULL, 0);
+	if (res == NULL || PQresultStatus(res) != want) {
+		hub_fail(h, res, cause, doing);
+		PQclear(res);
+		return NULL;
+	}
+	return res;
+}
+
+/* Commands without parameters or results (a migration is several); -1 and *cause. */
+static int
+hub_command(struct hub *h, const char *sql, char **cause, const char *doing)
+{
+	PGresult	*res = PQexec(h->conn, sql);
+	int		 rc = 0;
+
+	if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK)
+		rc = hub_fail(h, res, cause, doing);
+	PQclear(res);
+	return rc;
+}
+
+/* A rollback after a failure: the connection may be gone, and that is fine. */
+static void
+hub_rollback(struct hub *h)
+{
+	PQclear(PQexec(h->conn, "ROLLBACK"));
+}
+
+struct hub *
+hub_connect(const char *conninfo, char **cause)
+{
+	/* Ours first: a connection string's own settings, expanded from "dbname", win. */
+	const char *const keys[] = { "connect_timeout", "application_name", "options", "dbname",
+	    NULL };
+	const char *const vals[] = { "5", "prefkiosk",
+	    "-c statement_timeout=15000 -c idle_in_transaction_session_timeout=15000"
+	    " -c client_min_messages=warning", conninfo, NULL };
+	struct hub	*h = util_xcalloc(1, sizeof *h);
+
+	if (conninfo == NULL || *conninfo == '\0') {
+		free(h);
+		util_fail(cause, "no hub: give --hub CONNINFO, $PREFKIOSK_HUB or [hub] conninfo");
+		return NULL;
+	}
+	h->conn = PQconnectdbParams(keys, vals, 1);
+	if (h->conn == NULL || PQstatus(h->conn) != CONNECTION_OK) {
+		if (h->conn == NULL)
+			util_fail(cause, "cannot reach the hub: out of memory");
+		else
+			hub_fail(h, NULL, cause, "cannot reach the hub");
+		hub_close(h);
+		return NULL;
+	}
+	PQsetNoticeProcessor(h->conn, hub_notice, NULL);
+	return h;
+}
+
+void
+hub_close(struct hub *h)
+{
+	if (h == NULL)
+		return;
+	PQfinish(h->conn);
+	free(h);
+}
+
+/* The hub's schema version: 0 when it has none; -1 and *cause. */
+static int
+hub_version(struct hub *h, char **cause)
+{
+	PGresult	*res;
+	int		 v = 0;
+
+	if ((res = hub_exec(h, "SELECT to_regclass('prefkiosk.meta') IS NOT NULL", 0, NULL,
+	    PGRES_TUPLES_OK, cause, "cannot read the hub")) == NULL)
+		return -1;
+	if (strcmp(PQgetvalue(res, 0, 0), "t") != 0) {
+		PQclear(res);
+		return 0;
+	}
+	PQclear(res);
+	if ((res = hub_exec(h, "SELECT convert_from(value, 'UTF8') FROM prefkiosk.meta"
+	    " WHERE key = 'version'", 0, NULL, PGRES_TUPLES_OK, cause,
+	    "cannot read the hub")) == NULL)
+		return -1;
+	if (PQntuples(res) == 1)
+		v = atoi(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return v;
+}
+
+int
+hub_init(struct hub *h, int *from, char **cause)
+{
+	unsigned char	 id[HUB_ID_BYTES];
+	const char	*params[1];
+	const int	 lengths[1] = { sizeof id }, formats[1] = { 1 };
+	PGresult	*res;
+	char		 version[16];
+	int		 v;
+
+	if (hub_command(h, "BEGIN", cause, "cannot change the hub") != 0)
+		return -1;
+	if ((res = hub_exec(h, "SELECT pg_advisory_xact_lock(" HUB_LOCK_SCHEMA ")", 0, NULL,
+	    PGRES_TUPLES_OK, cause, "cannot change the hub")) == NULL)
+		goto fail;
+	PQclear(res);
+	if ((v = hub_version(h, cause)) < 0)
+		goto fail;
+	*from = v;
+	if (v > HUB_VERSION) {
+		util_fail(cause, "the hub's schema is version %d, newer than this prefkiosk's %d: "
+		    "upgrade prefkiosk", v, HUB_VERSION);
+		goto fail;
+	}
+	if (v == 0 && hub_command(h, "CREATE SCHEMA IF NOT EXISTS prefkiosk", cause,
+	    "cannot create the hub's schema") != 0)
+		goto fail;
+	for (; v < HUB_VERSION; v++)
+		if (hub_command(h, hub_migrations[v], cause, "cannot migrate the hub") != 0)
+			goto fail;
+	snprintf(version, sizeof version, "%d", HUB_VERSION);
+	params[0] = version;
+	if ((res = hub_exec(h, "INSERT INTO prefkiosk.meta VALUES ('version',"
+	    " convert_to($1, 'UTF8')) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+	    1, params, PGRES_COMMAND_OK, cause, "cannot migrate the hub")) == NULL)
+		goto fail;
+	PQclear(res);
+	randombytes_buf(id, sizeof id);
+	params[0] = (const char *)id;
+	res = PQexecParams(h->conn, "INSERT INTO prefkiosk.meta VALUES ('hub_id', $1)"
+	    " ON CONFLICT (key) DO NOTHING", 1, NULL, params, lengths, formats, 0);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		hub_fail(h, res, cause, "cannot create the hub");
+		PQclear(res);
+		goto fail;
+	}
+	PQclear(res);
+	return hub_command(h, "COMMIT", cause, "cannot change the hub");
+fail:
+	hub_rollback(h);
+	return -1;
+}
+
+/* Insert key = value into the hub's meta unless it is there, then read what is there into
+ * out (size bytes).  0, 1 when what is there differs, -1 and *cause. */
+static int
+hub_meta_first(struct hub *h, const char *key, const unsigned char *value, size_t size,
+    unsigned char *out, char **cause)
+{
+	const char	*params[2] = { key, (const char *)value };
+	const int	 lengths[2] = { 0, (int)size }, formats[2] = { 0, 1 };
+	PGresult	*res;
+	int		 rc;
+
+	res = PQexecParams(h->conn, "INSERT INTO prefkiosk.meta VALUES ($1, $2)"
+	    " ON CONFLICT (key) DO NOTHING", 2, NULL, params, lengths, formats, 0);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		hub_fail(h, res, cause, "cannot join the hub");
+		PQclear(res);
+		return -1;
+	}
+	PQclear(res);
+	res = PQexecParams(h->conn, "SELECT value FROM prefkiosk.meta WHERE key = $1", 1, NULL,
+	    params, NULL, NULL, 1);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
+		hub_fail(h, res, cause, "cannot join the hub");
+		PQclear(res);
+		return -1;
+	}
+	rc = (size_t)PQgetlength(res, 0, 0) == size &&
+	    memcmp(PQgetvalue(res, 0, 0), value, size) == 0 ? 0 : 1;
+	if (out != NULL && (size_t)PQgetlength(res, 0, 0) == size)
+		memcpy(out, PQgetvalue(res, 0, 0), size);
+	PQclear(res);
+	return rc;
+}
+
+int
+hub_join(struct hub *h, int terminal, const unsigned char store[HUB_ID_BYTES],
+    const unsigned char check[32], unsigned char hub_id[HUB_ID_BYTES], char **cause)
+{
+	char		 id[16];
+	const char	*params[2] = { id, (const char *)store };
+	const int	 lengths[2] = { 0, HUB_ID_BYTES }, formats[2] = { 0, 1 };
+	PGresult	*res;
+	int		 v, rc;
+
+	if (hub_command(h, "BEGIN", cause, "cannot join the hub") != 0)
+		return -1;
+	if ((v = hub_version(h, cause)) < 0)
+		goto fail;
+	if (v != HUB_VERSION) {
+		if (v == 0)
+			util_fail(cause, "the hub has no prefkiosk schema: run prefkiosk hub init");
+		else if (v < HUB_VERSION)
+			util_fail(cause, "the hub's schema is version %d: run prefkiosk hub init to "
+			    "migrate it to %d", v, HUB_VERSION);
+		else
+			util_fail(cause, "the hub's schema is version %d, newer than this "
+			    "prefkiosk's %d: upgrade prefkiosk", v, HUB_VERSION);
+		goto fail;
+	}
+	if ((rc = hub_meta_first(h, "key_check", check, 32, NULL, cause)) != 0) {
+		if (rc == 1)
+			util_fail(cause, "the hub belongs to another key: this terminal's key file "
+			    "is not the fleet's (every terminal of a fleet uses one key file)");
+		goto fail;
+	}
+	/* The hub's identity, made by hub init: a store remembers the hub it shares with. */
+	res = PQexec(h->conn, "SELECT value FROM prefkiosk.meta WHERE key = 'hub_id'");
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1 ||
+	    PQgetlength(res, 0, 0) != 2 + 2 * HUB_ID_BYTES) {
+		hub_fail(h, res, cause, "cannot join the hub");
+		PQclear(res);
+		goto fail;
+	}
+	/* Text results of bytea are "\x" and hex. */
+	if (sodium_hex2bin(hub_id, HUB_ID_BYTES, PQgetvalue(res, 0, 0) + 2, 2 * HUB_ID_BYTES,
+	    NULL, NULL, NULL) != 0) {
+		PQclear(res);
+		util_fail(cause, "cannot join the hub: its identity is damaged");
+		goto fail;
+	}
+	PQclear(res);
+	snprintf(id, sizeof id, "%d", terminal);
+	res = PQexecParams(h->conn, "INSERT INTO prefkiosk.terminals (id, store) VALUES ($1, $2)"
+	    " ON CONFLICT (id) DO NOTHING", 2, NULL, params, lengths, formats, 0);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		hub_fail(h, res, cause, "cannot join the hub");
+		PQclear(res);
+		goto fail;
+	}
+	PQclear(res);
+	res = PQexecParams(h->conn, "SELECT store FROM prefkiosk.terminals WHERE id = $1", 1,
+	    NULL, params, NULL, NULL, 1);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
+		hub_fail(h, res, cause, "cannot join the hub");
+		PQclear(res);
+		goto fail;
+	}
+	rc = PQgetlength(res, 0, 0) == HUB_ID_BYTES &&
+	    memcmp(PQgetvalue(res, 0, 0), store, HUB_ID_BYTES) == 0;
+	PQclear(res);
+	if (!rc) {
+		util_fail(cause, "terminal %d is in the hub already, as another store: give each "
+		    "terminal its own number (prefkiosk init --terminal ID)", terminal);
+		goto fail;
+	}
+	return hub_command(h, "COMMIT", cause, "cannot join the hub");
+fail:
+	hub_rollback(h);
+	return -1;
+}
+
+/* The redemption an event pushes: claim it, or find who claimed it first.  0 ours (now or
+ * before), 1 a duplicate (*d filled), -1 and *cause. */
+static int
+hub_push_claim(struct hub *h, int terminal, const struct hub_event *e,
+    struct hub_duplicate *d, char **cause)
+{
+	struct hub_claim	first;
+	char			reward[24], t[16], at[24], ft[16], fat[24];
+	const char		*dup[5] = { reward, t, at, ft, fat };
+	PGresult		*res;
+	int			rc;
+
+	if ((rc = hub_claim(h, e->reward, terminal, e->redeemed_at, e->till, &first, cause)) != 0)
+		return rc < 0 ? -1 : 0;
+	if (first.terminal == terminal && first.at == e->redeemed_at)
+		return 0;	/* the claim this terminal made online */
+	snprintf(reward, sizeof reward, "%lld", (long long)e->reward);
+	snprintf(t, sizeof t, "%d", terminal);
+	snprintf(at, sizeof at, "%lld", (long long)e->redeemed_at);
+	snprintf(ft, sizeof ft, "%d", first.terminal);
+	snprintf(fat, sizeof fat, "%lld", (long long)first.at);
+	if ((res = hub_exec(h, "INSERT INTO prefkiosk.duplicates (reward, terminal, at,"
+	    " first_terminal, first_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING", 5,
+	    dup, PGRES_COMMAND_OK, cause, "cannot push to the hub")) == NULL)
+		return -1;
+	PQclear(res);
+	d->reward = e->reward;
+	d->at = e->redeemed_at;
+	d->first = first;
+	return 1;
+}
+
+/* Insert events [from, from + n) with one statement. */
+static int
+hub_push_rows(struct hub *h, int terminal, const struct hub_event *v, size_t n, char **cause)
+{
+	const char	**params = util_xcalloc(3 * n + 1, sizeof *params);
+	int		 *lengths = util_xcalloc(3 * n + 1, sizeof *lengths);
+	int		 *formats = util_xcalloc(3 * n + 1, sizeof *formats);
+	char		 origin[16], (*oseq)[24] = util_xcalloc(n, sizeof *oseq);
+	PGresult	*res;
+	size_t		 i, len = 0, size = 128 + 96 * n;
+	char		*sql = util_xcalloc(size, 1);
+	int		 rc = 0;
+
+	snprintf(origin, sizeof origin, "%d", terminal);
+	params[0] = origin;
+	len = (size_t)snprintf(sql, size, "INSERT INTO prefkiosk.events (seq, origin, oseq, kind,"
+	    " body) VALUES ");
+	for (i = 0; i < n; i++) {
+		snprintf(oseq[i], sizeof oseq[i], "%lld", (long long)v[i].oseq);
+		params[1 + 3 * i] = oseq[i];
+		params[2 + 3 * i] = v[i].kind;
+		params[3 + 3 * i] = (const char *)v[i].body;
+		lengths[3 + 3 * i] = (int)v[i].len;
+		formats[3 + 3 * i] = 1;
+		len += (size_t)snprintf(sql + len, size - len, "%s(nextval('prefkiosk.events_seq'),"
+		    " $1, $%zu, $%zu, $%zu)", i > 0 ? ", " : "", 2 + 3 * i, 3 + 3 * i, 4 + 3 * i);
+	}
+	snprintf(sql + len, size - len, " ON CONFLICT (origin, oseq) DO NOTHING");
+	res = PQexecParams(h->conn, sql, (int)(3 * n + 1), NULL, params, lengths, formats, 0);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		rc = hub_fail(h, res, cause, "cannot push to the hub");
+	PQclear(res);
+	free(sql);
+	free(oseq);
+	free(formats);
+	free(lengths);
+	free(params);
+	return rc;
+}
+
+#define HUB_PUSH_ROWS	500	/* events a statement: 1,501 parameters */
+
+int
+hub_push(struct hub *h, int terminal, const struct hub_event *v, size_t n,
+    struct hub_duplicate **dups, size_t *ndups, char **cause)
+{
+	struct hub_duplicate	 d;
+	PGresult		*res;
+	char			 id[16];
+	const char		*params[1] = { id };
+	size_t			 i, k;
+	int			 rc;
+
+	*dups = NULL;
+	*ndups = 0;
+	if (hub_command(h, "BEGIN", cause, "cannot push to the hub") != 0)
+		return -1;
+	/* The push's place in the hub's order is taken now and kept until it commits. */
+	if ((res = hub_exec(h, "SELECT pg_advisory_xact_lock(" HUB_LOCK_PUSH ")", 0, NULL,
+	    PGRES_TUPLES_OK, cause, "cannot push to the hub")) == NULL)
+		goto fail;
+	PQclear(res);
+	for (i = 0; i < n; i += k) {
+		k = n - i < HUB_PUSH_ROWS ? n - i : HUB_PUSH_ROWS;
+		if (hub_push_rows(h, terminal, v + i, k, cause) != 0)
+			goto fail;
+	}
+	for (i = 0; i < n; i++) {
+		if (v[i].reward == 0)
+			continue;
+		if ((rc = hub_push_claim(h, terminal, &v[i], &d, cause)) < 0)
+			goto fail;
+		if (rc == 1) {
+			*dups = util_xrealloc(*dups, *ndups + 1, sizeof **dups);
+			(*dups)[(*ndups)++] = d;
+		}
+	}
+	snprintf(id, sizeof id, "%d", terminal);
+	if ((res = hub_exec(h, "UPDATE prefkiosk.terminals SET last_push = now() WHERE id = $1",
+	    1, params, PGRES_COMMAND_OK, cause, "cannot push to the hub")) == NULL)
+		goto fail;
+	PQclear(res);
+	if (hub_command(h, "COMMIT", cause, "cannot push to the hub") == 0)
+		return 0;
+fail:
+	hub_rollback(h);
+	free(*dups);
+	*dups = NULL;
+	*ndups = 0;
+	return -1;
+}
+
+/* A binary integer column of 4 or 8 bytes, big-endian. */
+static int64_t
+hub_int(const PGresult *res, int row, int col)
+{
+	const unsigned char	*p = (const unsigned char *)PQgetvalue(res, row, col);
+	uint64_t		 v = 0;
+	int			 i, n = PQgetlength(res, row, col);
+
+	for (i = 0; i < n; i++)
+		v = v << 8 | p[i];
+	if (n == 4)
+		return (int64_t)(int32_t)(uint32_t)v;
+	return (int64_t)v;
+}
+
+int
+hub_pull(struct hub *h, int terminal, int64_t after, size_t max, struct hub_event **out,
+    size_t *n, char **cause)
+{
+	char		 t[16], a[24], m[24];
+	const char	*params[3] = { t, a, m };
+	PGresult	*res;
+	struct hub_event *v;
+	int		 i, rows;
+
+	*out = NULL;
+	*n = 0;
+	snprintf(t, sizeof t, "%d", terminal);
+	snprintf(a, sizeof a, "%lld", (long long)after);
+	snprintf(m, sizeof m, "%zu", max);
+	res = PQexecParams(h->conn, "SELECT seq, origin, oseq, kind, body FROM prefkiosk.events"
+	    " WHERE seq > $2 AND origin <> $1 ORDER BY seq LIMIT $3", 3, NULL, params, NULL,
+	    NULL, 1);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		hub_fail(h, res, cause, "cannot pull from the hub");
+		PQclear(res);
+		return -1;
+	}
+	rows = PQntuples(res);
+	v = util_xcalloc(rows > 0 ? (size_t)rows : 1, sizeof *v);
+	for (i = 0; i < rows; i++) {
+		v[i].seq = hub_int(res, i, 0);
+		v[i].origin = (int)hub_int(res, i, 1);
+		v[i].oseq = hub_int(res, i, 2);
+		snprintf(v[i].kind, sizeof v[i].kind, "%.*s", PQgetlength(res, i, 3),
+		    PQgetvalue(res, i, 3));
+		v[i].len = (size_t)PQgetlength(res, i, 4);
+		v[i].body = util_xcalloc(v[i].len + 1, 1);
+		memcpy(v[i].body, PQgetvalue(res, i, 4), v[i].len);
+	}
+	PQclear(res);
+	*out = v;
+	*n = (size_t)rows;
+	if (rows > 0) {
+		snprintf(a, sizeof a, "%lld", (long long)v[rows - 1].seq);
+		/* Progress is for the fleet's admins; losing it loses nothing. */
+		PQclear(PQexecParams(h->conn, "UPDATE prefkiosk.terminals SET last_pull = now(),"
+		    " pulled = $2 WHERE id = $1", 2, NULL, params, NULL, NULL, 0));
+	}
+	return 0;
+}
+
+void
+hub_events_free(struct hub_event *v, size_t n)
+{
+	size_t	i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(v[i].body);
+	free(v);
+}
+
+int
+hub_claim(struct hub *h, int64_t reward, int terminal, int64_t at, const char *till,
+    struct hub_claim *first, char **cause)
+{
+	char		 r[24], t[16], a[24];
+	const char	*params[4] = { r, t, a, till != NULL ? till : "" };
+	PGresult	*res;
+	int		 rc;
+
+	snprintf(r, sizeof r, "%lld", (long long)reward);
+	snprintf(t, sizeof t, "%d", terminal);
+	snprintf(a, sizeof a, "%lld", (long long)at);
+	if ((res = hub_exec(h, "INSERT INTO prefkiosk.claims (reward, terminal, at, till)"
+	    " VALUES ($1, $2, $3, $4) ON CONFLICT (reward) DO NOTHING RETURNING reward", 4, params,
+	    PGRES_TUPLES_OK, cause, "the hub cannot decide the redemption")) == NULL)
+		return -1;
+	rc = PQntuples(res);
+	PQclear(res);
+	if (rc == 1)
+		return 1;
+	/* Taken: by a claim that may have committed after this statement began, so a new one
+	 * reads it. */
+	if ((res = hub_exec(h, "SELECT terminal, at, till FROM prefkiosk.claims WHERE reward = $1",
+	    1, params, PGRES_TUPLES_OK, cause, "the hub cannot decide the redemption")) == NULL)
+		return -1;
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		return util_fail(cause, "the hub cannot decide the redemption: its claim vanished");
+	}
+	first->terminal = atoi(PQgetvalue(res, 0, 0));
+	first->at = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
+	util_copy(first->till, sizeof first->till, PQgetvalue(res, 0, 2));
+	PQclear(res);
+	return 0;
+}
