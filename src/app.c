@@ -21,6 +21,7 @@
 #include "i18n.h"
 #include "slip.h"
 #include "staff.h"
+#include "sync.h"
 #include "util.h"
 
 struct app {
@@ -30,6 +31,8 @@ struct app {
 	char		 till[48];		/* where the desk redeems: "desk <terminal>" */
 	char		*art;		/* <assets>/art/attract.txt, when there is one */
 	struct dashboard *dashboard;	/* the admin's figures, while the session shows them */
+	struct fleet	*fleet;		/* the hub that decides redemptions, or NULL */
+	struct sync_worker *sync;	/* the background sync with it, or NULL */
 };
 
 #define APP_ART_MAX	4096
@@ -63,6 +66,24 @@ app_art(const struct shop *s)
 	return art;
 }
 
+/*
+ * In a fleet, the hub decides the desk's redemptions, and a thread syncs with it in the
+ * background.  A thread that cannot start (no memory to lock the keys' copy) leaves the kiosk
+ * working alone: `prefkiosk sync` still syncs it.
+ */
+static void
+app_fleet(struct app *a)
+{
+	const char	*conninfo = sync_conninfo(a->shop, NULL);
+	char		*cause = NULL;
+
+	if ((a->fleet = fleet_open(a->shop, conninfo)) == NULL)
+		return;
+	a->sync = sync_worker_start(a->shop, store_path(a->shop->store), conninfo,
+	    a->shop->config->hub_interval, &cause);
+	app_forget(&cause);
+}
+
 struct app *
 app_new(struct shop *s, time_t now)
 {
@@ -73,6 +94,7 @@ app_new(struct shop *s, time_t now)
 	a->journey = journey_new(s, now);
 	a->journey->art = a->art;
 	snprintf(a->till, sizeof a->till, "kiosk %d", s->config->terminal_id);
+	app_fleet(a);
 	return a;
 }
 
@@ -94,6 +116,8 @@ app_free(struct app *a)
 {
 	if (a == NULL)
 		return;
+	sync_worker_stop(a->sync);
+	fleet_close(a->fleet);
 	journey_free(a->journey);
 	free(a->art);
 	free(a->dashboard);
@@ -391,8 +415,9 @@ app_desk_scan(struct app *a, time_t now, char **cause)
 	j->signed_in = false;
 	j->uid[0] = '\0';
 	if (code_decode(j->scanned_text, &payload, NULL) != CODE_MALFORMED) {
-		if (reward_redeem(a->shop, j->scanned_text, a->till, j->staff, now, &j->ticket,
-		    cause) != 0)
+		if ((a->fleet != NULL ? fleet_redeem(a->fleet, j->scanned_text, a->till,
+		    j->staff, now, &j->ticket, cause) : reward_redeem(a->shop, j->scanned_text,
+		    a->till, j->staff, now, &j->ticket, cause)) != 0)
 			return journey_done(j, JOURNEY_DESK_SCAN, true,
 			    N_("The store could not be reached: nothing was redeemed. Try again."))
 			    | JOURNEY_BELL;

@@ -634,9 +634,9 @@ sync_apply_notice(struct shop *s, json_t *o, char **cause)
 	    (digest = sync_unb64(o, "digest", &len, &bad)) == NULL)
 		return util_fail(cause, "a notice event that is damaged"), 1;
 	stmt = store_prepare(s->store, "INSERT INTO notices (notice, language, version, digest,"
-	    " text, first_shown) SELECT ?1, ?2, coalesce(max(version), 0) + 1, ?3, ?4, ?5"
-	    " FROM notices WHERE notice = ?1 AND language = ?2"
-	    " AND NOT EXISTS (SELECT 1 FROM notices WHERE notice = ?1 AND language = ?2"
+	    " text, first_shown) SELECT ?1, ?2, (SELECT coalesce(max(version), 0) + 1"
+	    "  FROM notices WHERE notice = ?1 AND language = ?2), ?3, ?4, ?5"
+	    " WHERE NOT EXISTS (SELECT 1 FROM notices WHERE notice = ?1 AND language = ?2"
 	    "  AND digest = ?3)");
 	sqlite3_bind_text(stmt, 1, notice, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, lang, -1, SQLITE_STATIC);

@@ -97,26 +97,34 @@ helpers_file_contains(const char *path, const void *needle, size_t len)
 	return found;
 }
 
-/* Create and open a store in dir. */
+/* Create and open store name in dir with key file key (made when missing), as terminal
+ * (-1: the config's). */
 struct shop *
-helpers_shop(const char *dir)
+helpers_fleet_shop(const char *dir, const char *name, const char *key, int terminal)
 {
-	struct shop_paths	 paths;
+	struct shop_paths	 paths = { .config = HELPERS_CONFIG_DIR };
 	struct shop		*s;
 	char			*cause = NULL;
 	int			 code;
 
 	cr_assert_eq(vault_init(), 0);
-	paths.db = helpers_path(dir, "store.db");
-	paths.key_file = helpers_path(dir, "store.key");
-	paths.config = HELPERS_CONFIG_DIR;
-	paths.passphrase = NULL;
+	paths.db = helpers_path(dir, name);
+	paths.key_file = helpers_path(dir, key);
+	paths.has_terminal = terminal >= 0;
+	paths.terminal = terminal;
 	cr_assert_eq(shop_create(&paths, false, &cause), 0, "%s", cause);
 	s = shop_open(&paths, &code, &cause);
 	cr_assert_not_null(s, "%s", cause);
 	free((char *)paths.db);
 	free((char *)paths.key_file);
 	return s;
+}
+
+/* Create and open a store in dir. */
+struct shop *
+helpers_shop(const char *dir)
+{
+	return helpers_fleet_shop(dir, "store.db", "store.key", -1);
 }
 
 /* One integer from a query. */

@@ -28,6 +28,10 @@ struct shop;
 
 /* A new store with its key file in dir, opened with the checkout's config (shop_close frees). */
 struct shop	*helpers_shop(const char *dir);
+/* Store name in dir with key file key (made when missing: two stores can share it), as
+ * terminal (-1: the config's). */
+struct shop	*helpers_fleet_shop(const char *dir, const char *name, const char *key,
+		    int terminal);
 
 /* The first column of the first row of a query (with ?1 bound to arg, when not NULL) as an
  * integer; -1 when there is no row. */

@@ -316,6 +316,41 @@ Test(store, the_ledger_is_rekeyed_by_terminal_and_serial)
 	store_close(st);
 }
 
+/* A version-6 store becomes version 7 (the fleet): members get a stamp of 0, rewards a
+ * redeemed_terminal, and the fleet's tables are there but empty, with no trigger filling the
+ * outbox until the store joins a hub. */
+Test(store, the_fleet_tables_come_with_version_7_and_stay_quiet)
+{
+	char		*cause = NULL;
+	sqlite3		*db;
+	struct store	*st;
+
+	cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(db,
+	    "CREATE TABLE customers (id INTEGER PRIMARY KEY, created INTEGER NOT NULL);"
+	    "INSERT INTO customers VALUES (7, 100);"
+	    "CREATE TABLE rewards (id INTEGER PRIMARY KEY, state TEXT NOT NULL);"
+	    "INSERT INTO rewards VALUES (68719476737, 'issued');"
+	    "PRAGMA user_version=6;", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	st = store_open(path, STORE_OPEN, &cause);
+	cr_assert_not_null(st, "%s", cause);
+	cr_assert_eq(query_int(st, "PRAGMA user_version"), STORE_VERSION);
+	cr_assert_eq(query_int(st, "SELECT stamp FROM customers WHERE id = 7"), 0);
+	cr_assert_eq(query_int(st, "SELECT count(*) FROM rewards WHERE redeemed_terminal IS NULL"),
+	    1);
+	cr_assert_eq(query_int(st, "SELECT count(*) FROM sqlite_master WHERE name IN ('outbox',"
+	    " 'fleet_consent', 'fleet_chains', 'fleet_consent_no_update',"
+	    " 'fleet_consent_no_delete')"), 5);
+	cr_assert_eq(query_int(st, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
+	    " AND name LIKE 'fleet_out%'"), 0);
+	cr_assert_eq(sqlite3_exec(store_db(st), "INSERT INTO customers (id, created) VALUES"
+	    " (8, 200)", NULL, NULL, NULL), SQLITE_OK);
+	cr_assert_eq(query_int(st, "SELECT count(*) FROM outbox"), 0);
+	store_close(st);
+}
+
 Test(store, a_full_disk_is_said_in_words_until_the_next_transaction)
 {
 	char		*cause = NULL;

@@ -395,3 +395,36 @@ Test(vault, a_new_key_file_is_installed_over_the_old_one)
 	free(next);
 	free(key);
 }
+
+/* A fleet's events: sealed under the hub key, they open only as the same origin, number and
+ * kind; a copy of the vault (the kiosk's sync thread) opens them too, another key does not. */
+Test(vault, events_open_only_in_their_place_and_under_the_fleets_key)
+{
+	static const char	 plain[] = "{\"uid\":\"X\"}";
+	unsigned char		 sealed[sizeof plain - 1 + VAULT_SEAL_OVERHEAD];
+	unsigned char		 out[sizeof plain], c1[VAULT_MAC_BYTES], c2[VAULT_MAC_BYTES];
+	struct vault		*copy, *other;
+	char			*cause = NULL, *path = helpers_path(dir, "other.key");
+
+	vault_event_seal(v, 3, 41, "member", plain, sizeof plain - 1, sealed);
+	cr_assert_eq(vault_event_open(v, 3, 41, "member", sealed, sizeof sealed, out), 0);
+	cr_assert_eq(memcmp(out, plain, sizeof plain - 1), 0);
+	cr_assert_eq(vault_event_open(v, 3, 42, "member", sealed, sizeof sealed, out), -1);
+	cr_assert_eq(vault_event_open(v, 4, 41, "member", sealed, sizeof sealed, out), -1);
+	cr_assert_eq(vault_event_open(v, 3, 41, "reward", sealed, sizeof sealed, out), -1);
+	copy = vault_copy(v, &cause);
+	cr_assert_not_null(copy, "%s", cause);
+	cr_assert_eq(vault_event_open(copy, 3, 41, "member", sealed, sizeof sealed, out), 0);
+	vault_hub_check(v, c1);
+	vault_hub_check(copy, c2);
+	cr_assert_eq(memcmp(c1, c2, sizeof c1), 0);
+	cr_assert_eq(vault_keyfile_create(path, &cause), 0, "%s", cause);
+	other = vault_open_keyfile(path, &cause);
+	cr_assert_not_null(other, "%s", cause);
+	cr_assert_eq(vault_event_open(other, 3, 41, "member", sealed, sizeof sealed, out), -1);
+	vault_hub_check(other, c2);
+	cr_assert_neq(memcmp(c1, c2, sizeof c1), 0);
+	vault_free(copy);
+	vault_free(other);
+	free(path);
+}

@@ -21,12 +21,26 @@ screen_desk_result_build(const struct journey *j, struct view *v)
 		if (t->rule >= 0)
 			view_addf(v, VIEW_PARAGRAPH, JOURNEY_EV_NONE, 0, _("Hand over: %s"),
 			    screen_text(j, &j->shop->catalog->rewards[t->rule].title));
+		if (t->offline)
+			view_add(v, VIEW_NOTE, _("Redeemed without the hub, which cannot be reached: "
+			    "it hears of it at the next sync."), JOURNEY_EV_NONE, 0);
 		break;
 	case REWARD_ALREADY:
 		view_add(v, VIEW_BANNER, _("ALREADY REDEEMED"), JOURNEY_EV_NONE, VIEW_WARN);
 		util_iso8601(t->redeemed_at, when);
-		view_addf(v, VIEW_PARAGRAPH, JOURNEY_EV_NONE, 0, _("Redeemed on %s at %s."), when,
-		    t->till[0] != '\0' ? t->till : "?");
+		if (t->terminal >= 0 && t->terminal != j->shop->config->terminal_id)
+			view_addf(v, VIEW_PARAGRAPH, JOURNEY_EV_NONE, 0,
+			    _("Redeemed on %s at terminal %d (%s)."), when, t->terminal,
+			    t->till[0] != '\0' ? t->till : "?");
+		else
+			view_addf(v, VIEW_PARAGRAPH, JOURNEY_EV_NONE, 0, _("Redeemed on %s at %s."),
+			    when, t->till[0] != '\0' ? t->till : "?");
+		break;
+	case REWARD_OFFLINE:
+		view_add(v, VIEW_BANNER, _("HUB UNREACHABLE"), JOURNEY_EV_NONE, VIEW_WARN);
+		view_add(v, VIEW_PARAGRAPH, _("Nothing was redeemed: this shop redeems only when "
+		    "the hub can decide, and it cannot be reached. The code stays valid: try again "
+		    "in a moment."), JOURNEY_EV_NONE, 0);
 		break;
 	case REWARD_EXPIRED:
 		view_add(v, VIEW_BANNER, _("EXPIRED"), JOURNEY_EV_NONE, VIEW_WARN);
