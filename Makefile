@@ -151,6 +151,9 @@ deps-test:
 deps-check:
 	@.ci/deps check
 
+deps-bench:
+	@.ci/deps bench
+
 # The demo store: created once from config/, with its key file beside it.
 var/prefkiosk.db:
 	@mkdir -p var
@@ -191,7 +194,7 @@ check: deps-check
 		$(TESTS:$(BUILD)/%=build/asan/%)
 	@tests/check build/asan $(TESTS:$(BUILD)/%=build/asan/%)
 
-bench: deps
+bench: deps-bench
 	@$(MAKE) --no-print-directory all build/bench
 	./build/bench
 

@@ -216,9 +216,10 @@ audit_columns_agree(sqlite3_stmt *stmt, const char *body)
 	return ok;
 }
 
-/* Every reward redeemed since the chain began has its redemption record.  The records'
- * targets are gathered once (an uncorrelated NOT IN is one temporary index), not searched once
- * per reward: the audit table has no index, so that a redemption writes one page less. */
+/* Every reward redeemed here (not at another terminal of a fleet) since the chain began has
+ * its redemption record.  The records' targets are gathered once (an uncorrelated NOT IN is one
+ * temporary index), not searched once per reward: the audit table has no index, so that a
+ * redemption writes one page less. */
 static int
 audit_ledger(struct shop *s, void (*report)(const char *, void *), void *arg, char **cause)
 {
@@ -227,7 +228,8 @@ audit_ledger(struct shop *s, void (*report)(const char *, void *), void *arg, ch
 	int		 rc, problems = 0;
 
 	if (sqlite3_prepare_v2(store_db(s->store), "SELECT r.terminal, r.serial FROM rewards r"
-	    " WHERE r.state = 'redeemed' AND r.redeemed_at >= (SELECT min(time) FROM audit)"
+	    " WHERE r.state = 'redeemed' AND r.redeemed_terminal IS NULL"
+	    " AND r.redeemed_at >= (SELECT min(time) FROM audit)"
 	    " AND 'reward ' || r.terminal || ':' || r.serial NOT IN (SELECT target FROM audit"
 	    " WHERE action = 'redeem' AND target IS NOT NULL)", -1, &stmt, NULL) != SQLITE_OK)
 		return store_fail(s->store, cause, "cannot read the audit records");
