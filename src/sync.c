@@ -1090,10 +1090,17 @@ fleet_claim(void *arg, sqlite3_int64 id, time_t now, const char *till,
 		return f->accept ? REWARD_CLAIM_OFFLINE_ACCEPT : REWARD_CLAIM_OFFLINE_REFUSE;
 	rc = hub_claim(f->hub, id, f->shop->config->terminal_id, now, till, &first, NULL);
 	if (rc < 0) {
-		/* Gone mid-way: the next redemption connects again. */
+		/* The connection kept since the last scan may have been cut (the hub restarted):
+		 * once more on a new one, and only then is the hub unreachable. */
 		hub_close(f->hub);
 		f->hub = NULL;
-		return f->accept ? REWARD_CLAIM_OFFLINE_ACCEPT : REWARD_CLAIM_OFFLINE_REFUSE;
+		if (fleet_hub(f) == NULL || (rc = hub_claim(f->hub, id,
+		    f->shop->config->terminal_id, now, till, &first, NULL)) < 0) {
+			hub_close(f->hub);
+			f->hub = NULL;
+			return f->accept ? REWARD_CLAIM_OFFLINE_ACCEPT :
+			    REWARD_CLAIM_OFFLINE_REFUSE;
+		}
 	}
 	if (rc == 1)
 		return REWARD_CLAIM_OURS;

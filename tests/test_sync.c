@@ -165,7 +165,7 @@ Test(sync, joining_lists_everything_held_before_and_a_store_keeps_its_terminal)
 		cr_assert_eq(v[i].origin, 1);
 	}
 	cr_assert_eq(members, 1);
-	cr_assert_eq(consents, helpers_query_long(a, "SELECT count(*) FROM consent_records",
+	cr_assert_eq((long)consents, helpers_query_long(a, "SELECT count(*) FROM consent_records",
 	    NULL));
 	cr_assert_eq(rewards, 1, "the welcome offer");
 	hub_events_free(v, n);
