@@ -1102,7 +1102,9 @@ fleet_claim(void *arg, sqlite3_int64 id, time_t now, const char *till,
 			    REWARD_CLAIM_OFFLINE_REFUSE;
 		}
 	}
-	if (rc == 1)
+	/* A claim of this terminal's at this very second is this one, made before a cut
+	 * connection lost the answer (this store's write lock is held meanwhile). */
+	if (rc == 1 || (first.terminal == f->shop->config->terminal_id && first.at == now))
 		return REWARD_CLAIM_OURS;
 	t->redeemed_at = (time_t)first.at;
 	t->terminal = first.terminal;
