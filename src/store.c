@@ -259,6 +259,10 @@ static const char *const store_migrations[STORE_VERSION] = {
 	"  count INTEGER NOT NULL,"
 	"  last BLOB NOT NULL,"
 	"  head BLOB NOT NULL"
+	");"
+	"CREATE TABLE fleet_origins ("		/* each terminal's last event applied here */
+	"  origin INTEGER PRIMARY KEY,"
+	"  oseq INTEGER NOT NULL"
 	");",
 };
 

@@ -833,10 +833,31 @@ sync_apply_one(struct shop *s, const struct hub_event *e, struct sync_result *r,
     bool *erased_any, char **cause)
 {
 	unsigned char	*plain;
+	sqlite3_stmt	*stmt;
+	sqlite3_int64	 last;
 	json_t		*o;
 	char		*why = NULL;
 	int		 rc;
 
+	/* A terminal's events reach the hub in their own order: one this store has applied, or
+	 * an older one, is a hub replaying it, and is not applied twice. */
+	stmt = store_prepare(s->store, "SELECT oseq FROM fleet_origins WHERE origin = ?1");
+	sqlite3_bind_int(stmt, 1, e->origin);
+	rc = sqlite3_step(stmt);
+	last = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(s->store, cause, "cannot apply the fleet's events");
+	if (e->oseq <= last) {
+		r->replayed++;
+		return 0;
+	}
+	stmt = store_prepare(s->store, "INSERT OR REPLACE INTO fleet_origins (origin, oseq)"
+	    " VALUES (?1, ?2)");
+	sqlite3_bind_int(stmt, 1, e->origin);
+	sqlite3_bind_int64(stmt, 2, e->oseq);
+	if (sync_step(stmt) != 0)
+		return store_fail(s->store, cause, "cannot apply the fleet's events");
 	if (e->len < VAULT_SEAL_OVERHEAD)
 		return util_fail(cause, "event %lld of terminal %d is damaged; nothing of this "
 		    "batch was applied", (long long)e->oseq, e->origin);
@@ -1029,9 +1050,10 @@ sync_result_json(struct shop *s, const struct sync_result *r)
 		sqlite3_reset(stmt);
 		json_array_append_new(dups, o);
 	}
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:o}", "pushed", (json_int_t)r->pushed,
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:o}", "pushed", (json_int_t)r->pushed,
 	    "pulled", (json_int_t)r->pulled, "conflicts", (json_int_t)r->conflicts, "orphans",
-	    (json_int_t)r->orphans, "cursor", (json_int_t)r->cursor, "duplicates", dups);
+	    (json_int_t)r->orphans, "replayed", (json_int_t)r->replayed, "cursor",
+	    (json_int_t)r->cursor, "duplicates", dups);
 }
 
 /* ---- Redemptions the hub decides ------------------------------------------------------- */

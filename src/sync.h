@@ -36,6 +36,7 @@ struct sync_result {
 	long			 pushed, pulled;
 	long			 conflicts;	/* sign-in values two members claimed */
 	long			 orphans;	/* events about a member this store never had */
+	long			 replayed;	/* events applied before, handed out again */
 	int64_t			 cursor;	/* the hub's order, read up to here */
 	struct hub_duplicate	*dups;		/* redemptions the hub saw made twice */
 	size_t			 ndups;

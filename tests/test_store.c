@@ -341,8 +341,8 @@ Test(store, the_fleet_tables_come_with_version_7_and_stay_quiet)
 	cr_assert_eq(query_int(st, "SELECT count(*) FROM rewards WHERE redeemed_terminal IS NULL"),
 	    1);
 	cr_assert_eq(query_int(st, "SELECT count(*) FROM sqlite_master WHERE name IN ('outbox',"
-	    " 'fleet_consent', 'fleet_chains', 'fleet_consent_no_update',"
-	    " 'fleet_consent_no_delete')"), 5);
+	    " 'fleet_consent', 'fleet_chains', 'fleet_origins', 'fleet_consent_no_update',"
+	    " 'fleet_consent_no_delete')"), 6);
 	cr_assert_eq(query_int(st, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
 	    " AND name LIKE 'fleet_out%'"), 0);
 	cr_assert_eq(sqlite3_exec(store_db(st), "INSERT INTO customers (id, created) VALUES"
