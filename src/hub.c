@@ -362,6 +362,23 @@ fail:
 	return -1;
 }
 
+int
+hub_pushed(struct hub *h, int terminal, int64_t *oseq, char **cause)
+{
+	char		 t[16];
+	const char	*params[1] = { t };
+	PGresult	*res;
+
+	snprintf(t, sizeof t, "%d", terminal);
+	if ((res = hub_exec(h, "SELECT coalesce(max(oseq), 0) FROM prefkiosk.events"
+	    " WHERE origin = $1", 1, params, PGRES_TUPLES_OK, cause,
+	    "cannot read the hub")) == NULL)
+		return -1;
+	*oseq = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+	return 0;
+}
+
 /* The redemption an event pushes: claim it, or find who claimed it first.  0 ours (now or
  * before), 1 a duplicate (*d filled), -1 and *cause. */
 static int

@@ -63,6 +63,9 @@ int		 hub_join(struct hub *, int terminal, const unsigned char store[HUB_ID_BYTE
 		     const unsigned char check[32], unsigned char hub_id[HUB_ID_BYTES],
 		     char **cause);
 
+/* The highest event number of terminal the hub holds (0 for none); -1 and *cause. */
+int		 hub_pushed(struct hub *, int terminal, int64_t *oseq, char **cause);
+
 /*
  * Push n events of terminal in one transaction; an event the hub has already (same origin and
  * number) is left as it is.  A redemption whose reward the hub saw redeemed first by another

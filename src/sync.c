@@ -957,13 +957,41 @@ sync_audit_duplicates(struct shop *s, const struct hub_duplicate *d, size_t n)
 	}
 }
 
+/*
+ * A store restored from a backup older than its last push would number new events as ones the
+ * hub holds already (they would be dropped), and its consent chain would fork from what the
+ * fleet has: it is refused, saying so.
+ */
+static int
+sync_not_behind(struct shop *s, struct hub *h, char **cause)
+{
+	sqlite3_stmt	*stmt;
+	int64_t		 pushed, here = 0;
+	int		 rc;
+
+	if (hub_pushed(h, s->config->terminal_id, &pushed, cause) != 0)
+		return -1;
+	stmt = store_prepare(s->store, "SELECT seq FROM sqlite_sequence WHERE name = 'outbox'");
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		here = sqlite3_column_int64(stmt, 0);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(s->store, cause, "cannot read the outbox");
+	if (pushed > here)
+		return util_fail(cause, "the hub holds %lld events of terminal %d but this store "
+		    "made only %lld: it was restored from an older copy; make it again as a new "
+		    "terminal (prefkiosk init --terminal ID) and let it sync", (long long)pushed,
+		    s->config->terminal_id, (long long)here);
+	return 0;
+}
+
 int
 sync_run(struct shop *s, struct hub *h, struct sync_result *r, char **cause)
 {
 	unsigned char		 store[HUB_ID_BYTES], check[32], hub_id[HUB_ID_BYTES];
 	struct hub_event	*v = NULL;
 	struct hub_duplicate	*d;
-	size_t			 n, nd, len;
+	size_t			 n, nd;
 	int64_t			 cursor;
 	int			 rc;
 
@@ -979,9 +1007,9 @@ sync_run(struct shop *s, struct hub *h, struct sync_result *r, char **cause)
 		return -1;
 	vault_hub_check(s->vault, check);
 	if (hub_join(h, s->config->terminal_id, store, check, hub_id, cause) != 0 ||
-	    sync_join_local(s, hub_id, cause) != 0)
+	    sync_join_local(s, hub_id, cause) != 0 ||
+	    sync_not_behind(s, h, cause) != 0)
 		return -1;
-	(void)len;
 
 	/* Push until the outbox is empty. */
 	for (;;) {

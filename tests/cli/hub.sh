@@ -202,6 +202,16 @@ on 2 0 "terminal 2's store verifies" -- verify
 on 1 0 "terminal 1's outbox is empty" -- sync
 json '.pushed == 0'; report $? "...nothing was left to push"
 
+# --- A terminal restored from an older copy ----------------------------------------------------
+on 3 0 "terminal 3 catches up" -- sync
+sqlite3 "$WORK/t3.db" ".backup '$WORK/t3-old.db'"
+on 3 0 "terminal 3 grants a reward" -- grant --customer "$AL" --reward early_access
+on 3 0 "terminal 3 syncs it" -- sync
+cp "$WORK/t3-old.db" "$WORK/t3.db"
+rm -f "$WORK/t3.db-wal" "$WORK/t3.db-shm"
+on 3 1 "restored from the older copy, it is refused before it pushes anything" -- sync
+check "...saying it was restored and what to do" -- grep -q "restored from an older copy" "$ERR"
+
 # --- Who may join ----------------------------------------------------------------------------
 "$PK" --db "$WORK/other.db" --key-file "$WORK/other.key" --config "$CONFIG" init >/dev/null
 DB="$WORK/other.db" KEY="$WORK/other.key" expect 1 "a terminal with another key file is refused" -- sync
