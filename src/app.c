@@ -786,10 +786,19 @@ static const struct {
 unsigned
 app_handle(struct app *a, const struct journey_event *ev)
 {
-	struct journey	*j = a->journey;
-	unsigned	 effects = journey_handle(j, ev), out;
-	char		*cause = NULL;
-	size_t		 i;
+	struct journey		*j = a->journey;
+	unsigned		 effects = journey_handle(j, ev), out;
+	struct sync_status	 st;
+	char			*cause = NULL;
+	size_t			 i;
+
+	/* Read at every event (the clock's too), so a screen drawn now shows it. */
+	j->fleet = a->sync != NULL;
+	if (a->sync != NULL) {
+		sync_worker_status(a->sync, &st);
+		j->fleet_synced = st.last_ok;
+		j->fleet_failing = st.error[0] != '\0';
+	}
 
 	out = effects & (JOURNEY_REDRAW | JOURNEY_UPDATE | JOURNEY_BELL | JOURNEY_QUIT |
 	    JOURNEY_LANGUAGE | JOURNEY_WIPE);

@@ -189,6 +189,11 @@ struct journey {
 	long				 stamps, stamps_every;	/* the stamp card, when there is one */
 	bool				 signed_in;
 	bool				 desk;		/* a loyalty desk, not a kiosk */
+	/* The fleet's hub, for the desk's staff: is there one, the last sync that worked (0:
+	 * none yet), and did the last one fail (the hub unreachable)?  Set by app.c. */
+	bool				 fleet;
+	time_t				 fleet_synced;
+	bool				 fleet_failing;
 	struct reward_ticket		 ticket;	/* the desk's last code */
 	char				 scanned_text[JOURNEY_TEXT_MAX + 1];	/* the desk's input */
 	bool				 staff_mode;	/* a staff member opened the gate */
