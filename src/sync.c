@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1173,12 +1174,13 @@ fleet_redeem(struct fleet *f, const char *input, const char *till, const char *s
 	if (reward_check(f->shop, input, now, t, cause) != 0)
 		return -1;
 	/* A code printed at another terminal a moment ago: bring the ledger up to date. */
-	if (t->status == REWARD_UNKNOWN && fleet_hub(f) != NULL &&
-	    sync_run(f->shop, f->hub, &r, NULL) != 0) {
-		hub_close(f->hub);
-		f->hub = NULL;
-	} else if (t->status == REWARD_UNKNOWN)
+	if (t->status == REWARD_UNKNOWN && fleet_hub(f) != NULL) {
+		if (sync_run(f->shop, f->hub, &r, NULL) != 0) {
+			hub_close(f->hub);
+			f->hub = NULL;
+		}
 		sync_result_free(&r);
+	}
 	return reward_redeem_hub(f->shop, &hub, input, till, staff, now, t, cause);
 }
 
@@ -1241,6 +1243,8 @@ sync_worker_start(struct shop *s, const char *db, const char *conninfo, int inte
     char **cause)
 {
 	struct sync_worker	*w;
+	sigset_t		 all, old;
+	int			 rc;
 
 	if (conninfo == NULL || *conninfo == '\0' || interval <= 0)
 		return NULL;
@@ -1254,7 +1258,13 @@ sync_worker_start(struct shop *s, const char *db, const char *conninfo, int inte
 		goto fail;
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->wake, NULL);
-	if (pthread_create(&w->thread, NULL, sync_worker_main, w) != 0) {
+	/* Signals are the kiosk's: the thread starts with all of them blocked, so that a hang-up
+	 * or a resize interrupts the screen's loop, never a sync. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&w->thread, NULL, sync_worker_main, w);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
 		util_fail(cause, "cannot start the background sync");
 		pthread_cond_destroy(&w->wake);
 		pthread_mutex_destroy(&w->lock);
