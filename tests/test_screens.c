@@ -634,3 +634,48 @@ Test(screens, the_large_layout_has_one_column_space_and_fewer_items)
 	    t.text);
 	term_close(&t);
 }
+
+/* The desk says where the fleet's hub stands: not at all without one; in step, with the last
+ * sync; or that it cannot be reached; and a result redeemed without it, or refused, says so. */
+Test(screens, the_desk_shows_the_fleets_hub_and_its_answers)
+{
+	struct term	t;
+	struct draw	d;
+
+	term_open(&t, 80, 24);
+	draw_init(&d, false);
+	fill(JOURNEY_DESK_READY);
+	j->desk = true;
+	term_draw(&t, &d);
+	cr_assert_null(strstr(t.text, "Hub:"), "%s", t.text);
+	j->fleet = true;
+	term_draw(&t, &d);
+	cr_assert_not_null(strstr(t.text, "Hub: first sync under way."), "%s", t.text);
+	j->fleet_synced = HELPERS_NOW;
+	term_draw(&t, &d);
+	cr_assert_not_null(strstr(t.text, "Hub: in step, last sync 2026-03-01T12:00:00Z."), "%s",
+	    t.text);
+	j->fleet_failing = true;
+	term_draw(&t, &d);
+	cr_assert_not_null(strstr(t.text, "Hub: cannot be reached; last sync"), "%s", t.text);
+
+	fill(JOURNEY_DESK_RESULT);
+	memset(&j->ticket, 0, sizeof j->ticket);
+	j->ticket.status = REWARD_OFFLINE;
+	j->ticket.rule = -1;
+	term_draw(&t, &d);
+	cr_assert_not_null(strstr(t.text, "HUB UNREACHABLE"), "%s", t.text);
+	cr_assert_not_null(strstr(t.text, "Nothing was redeemed"), "%s", t.text);
+	j->ticket.status = REWARD_REDEEMED;
+	j->ticket.offline = true;
+	term_draw(&t, &d);
+	cr_assert_not_null(strstr(t.text, "REDEEMED"), "%s", t.text);
+	cr_assert_not_null(strstr(t.text, "Redeemed without the hub"), "%s", t.text);
+	j->ticket.status = REWARD_ALREADY;
+	j->ticket.terminal = 7;
+	j->ticket.redeemed_at = HELPERS_NOW;
+	snprintf(j->ticket.till, sizeof j->ticket.till, "desk 7");
+	term_draw(&t, &d);
+	cr_assert_not_null(strstr(t.text, "at terminal 7 (desk 7)"), "%s", t.text);
+	term_close(&t);
+}
