@@ -5,9 +5,10 @@
  * scanner types a burst of characters ending in Enter faster than any hand, so a burst of six or
  * more is one SCAN event, and anything slower is typing.  Nothing leaves the kiosk but an admin
  * in the staff gate: the terminal is raw, so Ctrl-C, Ctrl-Z and Ctrl-\ are plain keys that do
- * nothing, and Esc and q go back or are typed.  Each event goes to app_handle; the screen is
- * built again from the journey (ui/screen_*.c) and drawn (draw.c), and curses sends only what
- * changed.
+ * nothing, and Esc and q go back or are typed.  From outside, SIGTERM (a service stopped), SIGHUP
+ * and a terminal that has gone end it too, the session wiped first (ui_end_session).  Each event
+ * goes to app_handle; the screen is built again from the journey (ui/screen_*.c) and drawn
+ * (draw.c), and curses sends only what changed.
  *
  * Everything can be done from a numeric keypad (ui_keypad): where no field takes typing its
  * digits move, choose and go back; where one does, they type, and the keypad's other keys move
@@ -30,6 +31,7 @@
 
 #include <curses.h>
 #include <langinfo.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +75,7 @@ struct ui {
 	bool			 help;		/* the keys are shown in the message row */
 	int			 last_step;
 	bool			 ended;		/* a session was wiped: scrub the stack */
+	bool			 gone;		/* the terminal went away (ui_terminal_gone) */
 	int			 keypad[UI_KEYPAD_MAX];	/* ui_keypad's keys in application
 							 * mode */
 };
@@ -84,6 +87,9 @@ struct ui {
  * a flag, so this one is file-scope; ui_step reads it.
  */
 static volatile sig_atomic_t ui_resized;
+
+/* SIGTERM (the service stopped) or SIGHUP (the terminal hung up): the signal, for ui_step. */
+static volatile sig_atomic_t ui_stop;
 
 /* What a key of the numeric keypad does when it does not type. */
 enum ui_command {
@@ -633,6 +639,29 @@ ui_on_winch(int sig)
 	ui_resized = 1;
 }
 
+/* SIGTERM and SIGHUP: a flag for ui_step, nothing more. */
+static void
+ui_on_stop(int sig)
+{
+	ui_stop = sig;
+}
+
+/*
+ * Has the terminal gone (its tmux server killed, its ssh connection dropped, a console hung
+ * up)?  Reads from it then end at once with nothing, which get_wch reports as ERR just as it
+ * reports a quiet tick, and the loop would spin.  SIGHUP may not say so: the kernel tells only
+ * the session's leader, and the rest of the session only when the leader exits, which a
+ * wrapper that ignores hang-ups never does.  poll tells a terminal hung up (POLLHUP, POLLERR)
+ * or closed (POLLNVAL) from one that is merely quiet.
+ */
+static bool
+ui_terminal_gone(void)
+{
+	struct pollfd	pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+
+	return poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0;
+}
+
 /*
  * Take the terminal's new size: every window blanked first (the one drawn, the next frame and
  * what curses believes the terminal shows), then resized, so that the lines ncurses frees or
@@ -654,7 +683,8 @@ ui_resize(void)
 	clearok(curscr, TRUE);
 }
 
-/* One pass of the loop: a key, or the clock.  true when an admin left. */
+/* One pass of the loop: a key, or the clock.  true when the kiosk stops: an admin left, a
+ * signal asked (ui_stop) or the terminal went away (u->gone). */
 static bool
 ui_step(struct ui *u)
 {
@@ -664,7 +694,11 @@ ui_step(struct ui *u)
 
 	if (ui_resized)
 		ui_resize();
-	r = get_wch(&c);
+	r = ui_stop == 0 ? get_wch(&c) : ERR;
+	if (r == ERR && ui_terminal_gone())
+		u->gone = true;
+	if (ui_stop != 0 || u->gone)
+		return true;
 	now = time(NULL);
 
 	if (now != u->last_tick) {
@@ -700,6 +734,30 @@ ui_scrub_stack(void)
 	sodium_memzero(area, sizeof area);
 }
 
+/*
+ * The kiosk stops with no admin there (ui_stop, or the terminal gone): the session ends as an
+ * idle one does, wiped, with the attract screen drawn over it, because a console has no screen
+ * of its own to go back to and would keep showing the last one.  A terminal that went away is
+ * not drawn on: only what curses keeps of the screen is blanked.
+ */
+static void
+ui_end_session(struct ui *u)
+{
+	struct journey_event	ev = { JOURNEY_EV_CANCEL, 0, NULL, time(NULL) };
+
+	app_handle(u->app, &ev);
+	if (!u->gone)
+		ui_draw(u);
+	else {
+		werase(stdscr);
+		werase(newscr);
+		werase(curscr);
+		ui_session_ended(u);
+		sodium_memzero(u->view, sizeof *u->view);
+	}
+	ui_scrub_stack();
+}
+
 /* What the kiosk needs before it takes the screen; an exit code, or 0. */
 static int
 ui_check(struct shop *s, FILE *err)
@@ -733,10 +791,11 @@ ui_check(struct shop *s, FILE *err)
 int
 ui_run(struct shop *s, int argc, char **argv, FILE *err)
 {
-	struct ui	 u;
-	const char	*staff = NULL;
-	bool		 desk = strcmp(s->config->mode, "desk") == 0;
-	int		 rc, i;
+	struct ui		 u;
+	struct sigaction	 stop = { .sa_handler = ui_on_stop };
+	const char		*staff = NULL;
+	bool			 desk = strcmp(s->config->mode, "desk") == 0;
+	int			 rc, i;
 
 	memset(&u, 0, sizeof u);
 	u.speech_default = strcmp(s->config->speech, "on") == 0;
@@ -767,6 +826,15 @@ ui_run(struct shop *s, int argc, char **argv, FILE *err)
 	signal(SIGTSTP, SIG_IGN);
 	/* Before initscr, which leaves a handler that is already there in place. */
 	signal(SIGWINCH, ui_on_winch);
+	/*
+	 * A service stopped (SIGTERM) or a terminal hung up (SIGHUP) ends the kiosk through the
+	 * loop, as an admin leaving does: the session wiped, the terminal given back, the store
+	 * closed.  ncurses' own SIGTERM handler would end the process at once.  No SA_RESTART,
+	 * so that a wait the signal interrupts returns.
+	 */
+	sigemptyset(&stop.sa_mask);
+	sigaction(SIGTERM, &stop, NULL);
+	sigaction(SIGHUP, &stop, NULL);
 	u.view = util_xcalloc(1, sizeof *u.view);
 	u.utterance = util_xcalloc(1, sizeof *u.utterance);
 	u.large_default = strcmp(s->config->layout, "large") == 0;
@@ -797,10 +865,19 @@ ui_run(struct shop *s, int argc, char **argv, FILE *err)
 			u.ended = false;
 		}
 	}
-	endwin();
+	if (ui_stop != 0 || u.gone)
+		ui_end_session(&u);
+	if (!u.gone)
+		endwin();
 	speech_close(u.speech);
 	app_free(u.app);
 	free(u.utterance);
 	free(u.view);
+	/* A service stopped has done what it was asked; a terminal lost is a failure. */
+	if (u.gone || ui_stop == SIGHUP) {
+		fprintf(err, "prefkiosk: the kiosk's terminal hung up; the session was wiped "
+		    "and the kiosk stopped\n");
+		return 1;
+	}
 	return 0;
 }

@@ -9,7 +9,8 @@
 
 #include "shop.h"
 
-/* Run the kiosk until an admin leaves it; returns an exit code. */
+/* Run the kiosk until an admin leaves it (0), SIGTERM stops it (0), or its terminal hangs up or
+ * goes away (1); returns the exit code. */
 int	ui_run(struct shop *, int argc, char **argv, FILE *err);
 
 #endif
