@@ -103,7 +103,7 @@ $(BUILD)/tests/test_speak: tests/test_speak.c $(BUILD)/tests/helpers.o \
 		$(filter-out $(BUILD)/ui/ui.o $(BUILD)/ui/draw.o,$(UI_OBJ)) $(BUILD)/libprefkiosk.a \
 		$(TEST_LIBS) $(CORE_LIBS)
 
-$(BUILD)/bench: tests/bench/bench.c $(BUILD)/libprefkiosk.a
+$(BUILD)/bench: tests/bench/bench.c tests/bench/table.h $(BUILD)/libprefkiosk.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libprefkiosk.a $(CORE_LIBS) -lutil
 
