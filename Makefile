@@ -5,7 +5,7 @@
 #   make test       install what the tests need, build, run every test
 #   make check      every test again on a build with AddressSanitizer and UBSan (build/asan/),
 #                   then the command-line suites with every prefkiosk under valgrind
-#   make bench      build and print the benchmark table
+#   make bench      build and print the benchmark tables (the store, then the fleet through a hub)
 #   make install    PREFIX=/usr/local DESTDIR= (binary, man page, config, assets, systemd unit)
 #   make po         extract _() and N_() texts into assets/po/prefkiosk.pot, merge into each .po
 #   make fuzz       libFuzzer targets, each for FUZZ_SECONDS (tests/fuzz/fuzz.mk)
@@ -103,9 +103,15 @@ $(BUILD)/tests/test_speak: tests/test_speak.c $(BUILD)/tests/helpers.o \
 		$(filter-out $(BUILD)/ui/ui.o $(BUILD)/ui/draw.o,$(UI_OBJ)) $(BUILD)/libprefkiosk.a \
 		$(TEST_LIBS) $(CORE_LIBS)
 
-$(BUILD)/bench: tests/bench/bench.c $(BUILD)/libprefkiosk.a
+$(BUILD)/bench: tests/bench/bench.c tests/bench/table.h $(BUILD)/libprefkiosk.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libprefkiosk.a $(CORE_LIBS) -lutil
+
+# The fleet's rows: terminals syncing through a hub, run by tests/bench/fleet.sh, which starts one.
+$(BUILD)/bench-fleet: tests/bench/fleet.c tests/bench/table.h $(BUILD)/libprefkiosk.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libprefkiosk.a $(CORE_LIBS) \
+		-pthread
 
 # The journey harness's screen-to-image tool (tests/journey/lib): libc only, built for `make test`.
 # The canary does wrong on purpose, for `make check` to prove its tools see it (tests/check).
@@ -167,7 +173,7 @@ var/prefkiosk.db:
 var/export-recipient.pub: | $(BUILD)/prefkiosk
 	@mkdir -p var/exports
 	./$(BUILD)/prefkiosk export-keys var/export-recipient >/dev/null
-$(TESTS) $(BUILD)/bench var/prefkiosk.db: | var/export-recipient.pub
+$(TESTS) $(BUILD)/bench $(BUILD)/bench-fleet var/prefkiosk.db: | var/export-recipient.pub
 
 run: deps
 	@$(MAKE) --no-print-directory all
@@ -195,8 +201,9 @@ check: deps-check
 	@tests/check build/asan $(TESTS:$(BUILD)/%=build/asan/%)
 
 bench: deps-bench
-	@$(MAKE) --no-print-directory all build/bench
+	@$(MAKE) --no-print-directory all build/bench build/bench-fleet
 	./build/bench
+	tests/bench/fleet.sh
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR) \

@@ -1173,13 +1173,14 @@ fleet_redeem(struct fleet *f, const char *input, const char *till, const char *s
 
 	if (reward_check(f->shop, input, now, t, cause) != 0)
 		return -1;
-	/* A code printed at another terminal a moment ago: bring the ledger up to date. */
+	/* A code printed at another terminal a moment ago: bring the ledger up to date.  Out of
+	 * the hub's reach there is no sync, and nothing of one to free. */
 	if (t->status == REWARD_UNKNOWN && fleet_hub(f) != NULL) {
 		if (sync_run(f->shop, f->hub, &r, NULL) != 0) {
 			hub_close(f->hub);
 			f->hub = NULL;
 		}
-		sync_result_free(&r);
+		sync_result_free(&r);	/* a failed sync may have found duplicates first */
 	}
 	return reward_redeem_hub(f->shop, &hub, input, till, staff, now, t, cause);
 }

@@ -415,6 +415,27 @@ Test(sync, of_two_offline_redemptions_every_terminal_keeps_the_earlier)
 	cr_assert_eq(t.redeemed_at, HELPERS_NOW + 7);
 }
 
+/* No hub to ask (nothing listens on a socket in the scratch directory): the code is unknown
+ * here, and nothing was synced or freed that was not there. */
+Test(sync, a_code_from_elsewhere_scanned_out_of_the_hubs_reach_is_unknown_here)
+{
+	struct reward_list	 l;
+	struct reward_ticket	 t;
+	struct fleet		*f;
+	char			 uid[17], *conninfo, *cause = NULL;
+
+	helpers_enroll_rewards(a, BO, HELPERS_NOW, uid, &l);
+	cr_assert_geq(l.n, 1);
+	conninfo = util_xprintf("host=%s port=1 dbname=none connect_timeout=2", dir);
+	cr_assert_not_null(f = fleet_open(b, conninfo));
+	cr_assert_eq(fleet_redeem(f, l.v[0].code, "desk", NULL, HELPERS_NOW + 5, &t, &cause), 0,
+	    "%s", cause);
+	cr_assert_eq(t.status, REWARD_UNKNOWN, "b has not heard of a's code");
+	cr_assert_eq(helpers_query_long(b, "SELECT count(*) FROM rewards", NULL), 0);
+	fleet_close(f);
+	free(conninfo);
+}
+
 Test(sync, a_visit_elsewhere_keeps_a_member_from_the_retention_purge)
 {
 	struct reward_list	 l = { .n = 0 };

@@ -43,6 +43,7 @@
 #include "reward.h"
 #include "staff.h"
 #include "store.h"
+#include "table.h"
 #include "util.h"
 #include "vault.h"
 
@@ -54,24 +55,6 @@
 #define BENCH_REDEEMS	1000
 #define BENCH_VERIFIES	1000000
 #define BENCH_QRS	20000
-
-struct bench_row {
-	const char	*what;
-	double		 ours, base;
-	const char	*unit;
-	const char	*target;
-	double		 goal;		/* the ratio to meet; 0 when there is none */
-	int		 higher_is_better;
-};
-
-static double
-bench_now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* Remove a store and its WAL files. */
 static void
@@ -654,25 +637,6 @@ bench_startup(const char *db, const char *key, double *secs, long *rss)
 	*rss = reply[1];
 }
 
-/* One row of the table, with whether it meets its goal; a row with no baseline (base < 0)
- * shows only its figure. */
-static void
-bench_print(const struct bench_row *r)
-{
-	double		 ratio = r->base > 0 ? r->ours / r->base : 0;
-	const char	*meets = "-";
-
-	if (r->goal > 0)
-		meets = (r->higher_is_better ? ratio >= r->goal : ratio <= r->goal) ? "yes" : "NO";
-	if (r->base < 0) {
-		printf("| %-46s | %12.2f | %12s | %-6s | %7s | %-8s | %-5s |\n", r->what, r->ours,
-		    "-", r->unit, "-", r->target, meets);
-		return;
-	}
-	printf("| %-46s | %12.1f | %12.1f | %-6s | %6.2fx | %-8s | %-5s |\n", r->what, r->ours,
-	    r->base, r->unit, ratio, r->target, meets);
-}
-
 /* The kiosk on a pseudo-terminal of cols x rows. */
 struct bench_pty {
 	pid_t	pid;
@@ -954,10 +918,7 @@ main(void)
 	sqlite3_exec(db, bench_schema, NULL, NULL, NULL);
 
 	printf("prefkiosk bench — %s", ctime(&(time_t){ time(NULL) }));
-	printf("| %-46s | %12s | %12s | %-6s | %7s | %-8s | %-5s |\n", "operation", "prefkiosk",
-	    "baseline", "unit", "ratio", "target", "meets");
-	printf("|%s|%s|%s|%s|%s|%s|%s|\n", "------------------------------------------------",
-	    "--------------", "--------------", "--------", "---------", "----------", "-------");
+	bench_head();
 	for (tok = strtok_r(list, " ", &save); tok != NULL; tok = strtok_r(NULL, " ", &save)) {
 		n = atol(tok);
 		if (n <= have)

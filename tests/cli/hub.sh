@@ -115,6 +115,11 @@ on 3 0 "terminal 3 syncs" -- sync
 pg_stop
 on 2 1 "the hub gone, a terminal that refuses offline redemptions refuses" -- redeem "$CODE"
 check "...saying the code stays valid" -- grep -q "the code stays valid" "$ERR"
+on 1 0 "terminal 1 grants one more, which no other terminal has heard of" -- \
+	grant --customer "$BO" --reward early_access
+NEW=$(jq -r '.issued[0].code' "$OUT")
+on 2 3 "the hub gone, a code terminal 2 has not pulled is unknown there" -- redeem "$NEW"
+check "...saying it is not in its ledger" -- grep -q "not in this store's ledger" "$ERR"
 ACCEPT=$(policy_config accept)
 CONFIG="$ACCEPT" on 2 0 "one that accepts redeems it offline" -- redeem "$CODE" --till "desk 2"
 json '.offline == true'; report $? "...and says it was offline"
