@@ -4,18 +4,98 @@
  * Everything lives in the schema "prefkiosk" of the database the connection string names.
  * Numbers go to the server as text parameters and sealed bodies as binary ones; pulled events
  * come back in binary, so a body is never escaped or unescaped on its way.
+ *
+ * libpq is loaded with dlopen the first time a hub is connected, not linked: with OpenSSL,
+ * Kerberos and LDAP behind it, it made every prefkiosk process 6 MiB bigger, a kiosk that
+ * never syncs and a one-shot look-up included.  The calls below go through hub_lib, whose
+ * members carry the names of the functions they stand for.
  */
-#include <sodium.h>
-
+#include <dlfcn.h>
+#include <pthread.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libpq-fe.h>
+#include <sodium.h>
 
 #include "hub.h"
 #include "util.h"
+
+#define HUB_LIBRARY	"libpq.so.5"	/* Debian's libpq5 */
+
+static struct {
+	__typeof__(PQconnectdbParams)	*PQconnectdbParams;
+	__typeof__(PQstatus)		*PQstatus;
+	__typeof__(PQerrorMessage)	*PQerrorMessage;
+	__typeof__(PQfinish)		*PQfinish;
+	__typeof__(PQsetNoticeProcessor) *PQsetNoticeProcessor;
+	__typeof__(PQexec)		*PQexec;
+	__typeof__(PQexecParams)	*PQexecParams;
+	__typeof__(PQresultStatus)	*PQresultStatus;
+	__typeof__(PQresultErrorField)	*PQresultErrorField;
+	__typeof__(PQclear)		*PQclear;
+	__typeof__(PQntuples)		*PQntuples;
+	__typeof__(PQgetvalue)		*PQgetvalue;
+	__typeof__(PQgetlength)		*PQgetlength;
+} hub_lib;
+
+#define HUB_SYMBOL(name)	{ #name, offsetof(__typeof__(hub_lib), name) }
+static const struct {
+	const char	*name;
+	size_t		 offset;
+} hub_symbols[] = {
+	HUB_SYMBOL(PQconnectdbParams), HUB_SYMBOL(PQstatus), HUB_SYMBOL(PQerrorMessage),
+	HUB_SYMBOL(PQfinish), HUB_SYMBOL(PQsetNoticeProcessor), HUB_SYMBOL(PQexec),
+	HUB_SYMBOL(PQexecParams), HUB_SYMBOL(PQresultStatus), HUB_SYMBOL(PQresultErrorField),
+	HUB_SYMBOL(PQclear), HUB_SYMBOL(PQntuples), HUB_SYMBOL(PQgetvalue),
+	HUB_SYMBOL(PQgetlength),
+};
+
+#define PQconnectdbParams	hub_lib.PQconnectdbParams
+#define PQstatus		hub_lib.PQstatus
+#define PQerrorMessage		hub_lib.PQerrorMessage
+#define PQfinish		hub_lib.PQfinish
+#define PQsetNoticeProcessor	hub_lib.PQsetNoticeProcessor
+#define PQexec			hub_lib.PQexec
+#define PQexecParams		hub_lib.PQexecParams
+#define PQresultStatus		hub_lib.PQresultStatus
+#define PQresultErrorField	hub_lib.PQresultErrorField
+#define PQclear			hub_lib.PQclear
+#define PQntuples		hub_lib.PQntuples
+#define PQgetvalue		hub_lib.PQgetvalue
+#define PQgetlength		hub_lib.PQgetlength
+
+static pthread_once_t	 hub_once = PTHREAD_ONCE_INIT;
+static const char	*hub_missing = "libpq was not loaded";	/* or NULL once it is */
+
+/* Load libpq and find every function, once per process (the kiosk's sync thread and its
+ * desk may connect at the same time).  It stays loaded: libpq keeps state of its own. */
+static void
+hub_load(void)
+{
+	static char	 why[160];
+	void		*lib = dlopen(HUB_LIBRARY, RTLD_NOW | RTLD_LOCAL);
+	void		*fn;
+	size_t		 i;
+
+	if (lib == NULL) {
+		snprintf(why, sizeof why, "the hub needs %s (Debian: libpq5)", HUB_LIBRARY);
+		hub_missing = why;
+		return;
+	}
+	for (i = 0; i < sizeof hub_symbols / sizeof hub_symbols[0]; i++) {
+		if ((fn = dlsym(lib, hub_symbols[i].name)) == NULL) {
+			snprintf(why, sizeof why, "%s has no %s", HUB_LIBRARY, hub_symbols[i].name);
+			hub_missing = why;
+			return;
+		}
+		memcpy((char *)&hub_lib + hub_symbols[i].offset, &fn, sizeof fn);
+	}
+	hub_missing = NULL;
+}
 
 /* Advisory lock keys: one for schema changes, one that orders pushes. */
 #define HUB_LOCK_SCHEMA	"7079746800"
@@ -144,13 +224,17 @@ hub_connect(const char *conninfo, char **cause)
 	const char *const vals[] = { "5", "prefkiosk",
 	    "-c statement_timeout=15000 -c idle_in_transaction_session_timeout=15000"
 	    " -c client_min_messages=warning", conninfo, NULL };
-	struct hub	*h = util_xcalloc(1, sizeof *h);
+	struct hub	*h;
 
 	if (conninfo == NULL || *conninfo == '\0') {
-		free(h);
 		util_fail(cause, "no hub: give --hub CONNINFO, $PREFKIOSK_HUB or [hub] conninfo");
 		return NULL;
 	}
+	if (pthread_once(&hub_once, hub_load) != 0 || hub_missing != NULL) {
+		util_fail(cause, "cannot reach the hub: %s", hub_missing);
+		return NULL;
+	}
+	h = util_xcalloc(1, sizeof *h);
 	h->conn = PQconnectdbParams(keys, vals, 1);
 	if (h->conn == NULL || PQstatus(h->conn) != CONNECTION_OK) {
 		if (h->conn == NULL)
