@@ -439,16 +439,29 @@ sync_step(sqlite3_stmt *stmt)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* The statements of each sign-in value: who holds it, and taking it from them.  String
+ * literals, so that store_prepare caches them. */
+static const struct {
+	const char	*holder;
+	const char	*take;
+} sync_index_sql[3] = {
+	{ "SELECT id, created, uid FROM customers WHERE card_index = ?1 AND uid <> ?2",
+	  "UPDATE customers SET card_index = NULL WHERE id = ?1" },
+	{ "SELECT id, created, uid FROM customers WHERE phone_index = ?1 AND uid <> ?2",
+	  "UPDATE customers SET phone_index = NULL WHERE id = ?1" },
+	{ "SELECT id, created, uid FROM customers WHERE email_index = ?1 AND uid <> ?2",
+	  "UPDATE customers SET email_index = NULL WHERE id = ?1" },
+};
+
 /*
- * A sign-in value (column col: card, phone or e-mail index) that member uid, created at created,
- * brings: when another member holds it, the one who signed up first keeps it (then the lower
- * uid), on every terminal alike.  *keep tells whether uid may have it; -1 on a store error.
+ * A sign-in value (k: card, phone or e-mail index) that member uid, created at created, brings:
+ * when another member holds it, the one who signed up first keeps it (then the lower uid), on
+ * every terminal alike.  *keep tells whether uid may have it; -1 on a store error.
  */
 static int
-sync_index_claim(struct shop *s, const char *col, const unsigned char *idx, size_t len,
+sync_index_claim(struct shop *s, int k, const unsigned char *idx, size_t len,
     const char *uid, int64_t created, bool *keep, struct sync_result *r)
 {
-	char		*sql;
 	sqlite3_stmt	*stmt;
 	sqlite3_int64	 holder = 0, hcreated = 0;
 	char		 huid[64] = "";
@@ -457,12 +470,7 @@ sync_index_claim(struct shop *s, const char *col, const unsigned char *idx, size
 	*keep = true;
 	if (idx == NULL)
 		return 0;
-	sql = util_xprintf("SELECT id, created, uid FROM customers WHERE %s = ?1 AND uid <> ?2",
-	    col);
-	if (sqlite3_prepare_v2(store_db(s->store), sql, -1, &stmt, NULL) != SQLITE_OK) {
-		free(sql);
-		return -1;
-	}
+	stmt = store_prepare(s->store, sync_index_sql[k].holder);
 	sqlite3_bind_blob(stmt, 1, idx, (int)len, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, uid, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -470,8 +478,7 @@ sync_index_claim(struct shop *s, const char *col, const unsigned char *idx, size
 		hcreated = sqlite3_column_int64(stmt, 1);
 		util_copy(huid, sizeof huid, (const char *)sqlite3_column_text(stmt, 2));
 	}
-	sqlite3_finalize(stmt);
-	free(sql);
+	sqlite3_reset(stmt);
 	if (rc != SQLITE_ROW)
 		return rc == SQLITE_DONE ? 0 : -1;
 	r->conflicts++;
@@ -479,16 +486,9 @@ sync_index_claim(struct shop *s, const char *col, const unsigned char *idx, size
 		*keep = false;
 		return 0;
 	}
-	sql = util_xprintf("UPDATE customers SET %s = NULL WHERE id = ?1", col);
-	if (sqlite3_prepare_v2(store_db(s->store), sql, -1, &stmt, NULL) != SQLITE_OK) {
-		free(sql);
-		return -1;
-	}
+	stmt = store_prepare(s->store, sync_index_sql[k].take);
 	sqlite3_bind_int64(stmt, 1, holder);
-	rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
-	free(sql);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return sync_step(stmt);
 }
 
 /* An erasure from another terminal: the same as customer_erase does here, but for the
@@ -521,7 +521,6 @@ static int
 sync_apply_member(struct shop *s, json_t *o, struct sync_result *r, bool *erased_any,
     char **cause)
 {
-	static const char *const cols[3] = { "card_index", "phone_index", "email_index" };
 	static const char *const keys[3] = { "card", "phone", "email" };
 	unsigned char	*key = NULL, *profile = NULL, *idx[3] = { NULL, NULL, NULL };
 	size_t		 keylen, proflen, idxlen[3];
@@ -578,7 +577,7 @@ sync_apply_member(struct shop *s, json_t *o, struct sync_result *r, bool *erased
 		}
 	}
 	for (i = 0; i < 3; i++) {
-		if (sync_index_claim(s, cols[i], idx[i], idxlen[i], uid, created, &keep, r) != 0)
+		if (sync_index_claim(s, i, idx[i], idxlen[i], uid, created, &keep, r) != 0)
 			goto out;
 		if (!keep) {
 			free(idx[i]);

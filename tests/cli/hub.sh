@@ -32,6 +32,10 @@ policy_config() {
 
 pg_start || { echo "not ok 1 - a throwaway PostgreSQL cluster starts"; exit 1; }
 
+# libpq (with OpenSSL, Kerberos, LDAP) is loaded only by a process that connects to a hub.
+! ldd "$PK_BUILD/prefkiosk" | grep -q libpq
+report $? "prefkiosk is not linked with libpq: it loads it when a hub is used"
+
 check "terminal 1 is made with a new key file" -- t1 init --terminal 1
 check "terminal 2 is made with the same key file" -- t2 init --terminal 2
 check "terminal 3 too" -- t3 init --terminal 3
