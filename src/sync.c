@@ -1109,17 +1109,19 @@ fleet_redeem(struct fleet *f, const char *input, const char *till, const char *s
     time_t now, struct reward_ticket *t, char **cause)
 {
 	struct reward_hub	 hub = { fleet_claim, f };
-	struct sync_result	 r;
+	struct sync_result	 r = { .ndups = 0 };
 
 	if (reward_check(f->shop, input, now, t, cause) != 0)
 		return -1;
-	/* A code printed at another terminal a moment ago: bring the ledger up to date. */
-	if (t->status == REWARD_UNKNOWN && fleet_hub(f) != NULL &&
-	    sync_run(f->shop, f->hub, &r, NULL) != 0) {
-		hub_close(f->hub);
-		f->hub = NULL;
-	} else if (t->status == REWARD_UNKNOWN)
+	/* A code printed at another terminal a moment ago: bring the ledger up to date.  With
+	 * the hub away there is nothing to free; a sync cut off may have found duplicates. */
+	if (t->status == REWARD_UNKNOWN && fleet_hub(f) != NULL) {
+		if (sync_run(f->shop, f->hub, &r, NULL) != 0) {
+			hub_close(f->hub);
+			f->hub = NULL;
+		}
 		sync_result_free(&r);
+	}
 	return reward_redeem_hub(f->shop, &hub, input, till, staff, now, t, cause);
 }
 
