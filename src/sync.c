@@ -1168,7 +1168,7 @@ fleet_redeem(struct fleet *f, const char *input, const char *till, const char *s
     time_t now, struct reward_ticket *t, char **cause)
 {
 	struct reward_hub	 hub = { fleet_claim, f };
-	struct sync_result	 r;
+	struct sync_result	 r = { .ndups = 0 };
 
 	if (reward_check(f->shop, input, now, t, cause) != 0)
 		return -1;
