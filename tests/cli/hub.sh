@@ -211,6 +211,26 @@ on 2 0 "terminal 2's store verifies" -- verify
 on 1 0 "terminal 1's outbox is empty" -- sync
 json '.pushed == 0'; report $? "...nothing was left to push"
 
+# --- Two syncs of one store at once (the kiosk's thread and `prefkiosk sync`) ---------------------
+for round in 1 2 3; do
+	for i in $(seq 1 60); do
+		t1 visit --email "m$i@example.org" >/dev/null 2>&1
+	done
+	t1 sync >/dev/null 2>&1
+	t2 sync >"$WORK/sa" 2>&1 &
+	pa=$!
+	t2 sync >"$WORK/sb" 2>&1 &
+	pb=$!
+	wait $pa; ra=$?
+	wait $pb; rb=$?
+	[ $ra -eq 0 ] && [ $rb -eq 0 ] || echo "# round $round: syncs exited $ra and $rb"
+done
+v1=$(sqlite3 "$WORK/t1.db" "SELECT count(*) FROM visits")
+v2=$(sqlite3 "$WORK/t2.db" "SELECT count(*) FROM visits")
+[ "$v1" = "$v2" ] && [ "$v1" -ge 180 ]
+report $? "two syncs of one store at once apply each event once ($v2 visits here, $v1 there)"
+on 2 0 "...and its store verifies" -- verify
+
 # --- A terminal restored from an older copy ----------------------------------------------------
 on 3 0 "terminal 3 catches up" -- sync
 sqlite3 "$WORK/t3.db" ".backup '$WORK/t3-old.db'"
