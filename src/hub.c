@@ -11,12 +11,15 @@
  * members carry the names of the functions they stand for.
  */
 #include <dlfcn.h>
+#include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libpq-fe.h>
 #include <sodium.h>
@@ -32,14 +35,20 @@ static struct {
 	__typeof__(PQerrorMessage)	*PQerrorMessage;
 	__typeof__(PQfinish)		*PQfinish;
 	__typeof__(PQsetNoticeProcessor) *PQsetNoticeProcessor;
-	__typeof__(PQexec)		*PQexec;
-	__typeof__(PQexecParams)	*PQexecParams;
 	__typeof__(PQresultStatus)	*PQresultStatus;
 	__typeof__(PQresultErrorField)	*PQresultErrorField;
 	__typeof__(PQclear)		*PQclear;
 	__typeof__(PQntuples)		*PQntuples;
 	__typeof__(PQgetvalue)		*PQgetvalue;
 	__typeof__(PQgetlength)		*PQgetlength;
+	__typeof__(PQsendQuery)		*PQsendQuery;
+	__typeof__(PQsendQueryParams)	*PQsendQueryParams;
+	__typeof__(PQgetResult)		*PQgetResult;
+	__typeof__(PQisBusy)		*PQisBusy;
+	__typeof__(PQconsumeInput)	*PQconsumeInput;
+	__typeof__(PQflush)		*PQflush;
+	__typeof__(PQsocket)		*PQsocket;
+	__typeof__(PQsetnonblocking)	*PQsetnonblocking;
 } hub_lib;
 
 #define HUB_SYMBOL(name)	{ #name, offsetof(__typeof__(hub_lib), name) }
@@ -48,10 +57,12 @@ static const struct {
 	size_t		 offset;
 } hub_symbols[] = {
 	HUB_SYMBOL(PQconnectdbParams), HUB_SYMBOL(PQstatus), HUB_SYMBOL(PQerrorMessage),
-	HUB_SYMBOL(PQfinish), HUB_SYMBOL(PQsetNoticeProcessor), HUB_SYMBOL(PQexec),
-	HUB_SYMBOL(PQexecParams), HUB_SYMBOL(PQresultStatus), HUB_SYMBOL(PQresultErrorField),
+	HUB_SYMBOL(PQfinish), HUB_SYMBOL(PQsetNoticeProcessor), HUB_SYMBOL(PQresultStatus),
+	HUB_SYMBOL(PQresultErrorField),
 	HUB_SYMBOL(PQclear), HUB_SYMBOL(PQntuples), HUB_SYMBOL(PQgetvalue),
-	HUB_SYMBOL(PQgetlength),
+	HUB_SYMBOL(PQgetlength), HUB_SYMBOL(PQsendQuery), HUB_SYMBOL(PQsendQueryParams),
+	HUB_SYMBOL(PQgetResult), HUB_SYMBOL(PQisBusy), HUB_SYMBOL(PQconsumeInput),
+	HUB_SYMBOL(PQflush), HUB_SYMBOL(PQsocket), HUB_SYMBOL(PQsetnonblocking),
 };
 
 #define PQconnectdbParams	hub_lib.PQconnectdbParams
@@ -59,14 +70,20 @@ static const struct {
 #define PQerrorMessage		hub_lib.PQerrorMessage
 #define PQfinish		hub_lib.PQfinish
 #define PQsetNoticeProcessor	hub_lib.PQsetNoticeProcessor
-#define PQexec			hub_lib.PQexec
-#define PQexecParams		hub_lib.PQexecParams
 #define PQresultStatus		hub_lib.PQresultStatus
 #define PQresultErrorField	hub_lib.PQresultErrorField
 #define PQclear			hub_lib.PQclear
 #define PQntuples		hub_lib.PQntuples
 #define PQgetvalue		hub_lib.PQgetvalue
 #define PQgetlength		hub_lib.PQgetlength
+#define PQsendQuery		hub_lib.PQsendQuery
+#define PQsendQueryParams	hub_lib.PQsendQueryParams
+#define PQgetResult		hub_lib.PQgetResult
+#define PQisBusy		hub_lib.PQisBusy
+#define PQconsumeInput		hub_lib.PQconsumeInput
+#define PQflush			hub_lib.PQflush
+#define PQsocket		hub_lib.PQsocket
+#define PQsetnonblocking	hub_lib.PQsetnonblocking
 
 static pthread_once_t	 hub_once = PTHREAD_ONCE_INIT;
 static const char	*hub_missing = "libpq was not loaded";	/* or NULL once it is */
@@ -101,8 +118,20 @@ hub_load(void)
 #define HUB_LOCK_SCHEMA	"7079746800"
 #define HUB_LOCK_PUSH	"7079746801"
 
+/*
+ * A hub that stops answering (a frozen server, a network that drops packets) must not hold a
+ * desk or a kiosk's exit for ever: the server's statement_timeout cannot help when the server
+ * is what hangs.  So every query is sent without blocking and waited for with poll, up to a
+ * deadline: HUB_WAIT for a sync's statements, HUB_WAIT_CLAIM for a redemption's, which staff
+ * wait for at the till.  A connection that missed one is not used again.
+ */
+#define HUB_WAIT	30000	/* ms */
+#define HUB_WAIT_CLAIM	3000
+
 struct hub {
 	PGconn	*conn;
+	int	 wait;		/* ms the next queries may take */
+	char	 why[96];	/* why the connection is not used any more, or "" */
 };
 
 /* Migration i takes the hub from version i to i + 1. */
@@ -167,6 +196,8 @@ hub_fail(struct hub *h, const PGresult *res, char **cause, const char *doing)
 
 	if (res != NULL)
 		msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	if (msg == NULL && h->why[0] != '\0')
+		msg = h->why;
 	if (msg == NULL)
 		msg = PQerrorMessage(h->conn);
 	if (msg == NULL || *msg == '\0')
@@ -178,6 +209,80 @@ hub_fail(struct hub *h, const PGresult *res, char **cause, const char *doing)
 	return -1;
 }
 
+/* Wait up to ms for the socket to be ready for what events asks; false when the time ran out. */
+static bool
+hub_ready(struct hub *h, short events, int ms)
+{
+	struct pollfd	pfd = { .fd = PQsocket(h->conn), .events = events };
+	int		rc;
+
+	if (pfd.fd < 0)
+		return true;	/* no socket: the next call says why */
+	while ((rc = poll(&pfd, 1, ms)) == -1 && errno == EINTR)
+		;
+	return rc != 0;
+}
+
+/*
+ * PQexecParams (PQexec for n 0 and text results: sql may then be several statements), but
+ * waiting h->wait ms at most: the last result (caller clears), or NULL when the hub did not
+ * answer in time or the connection is gone (h->why or libpq's message says which).
+ */
+static PGresult *
+hub_query(struct hub *h, const char *sql, int n, const char *const *params,
+    const int *lengths, const int *formats, int binary)
+{
+	PGresult	*res, *last = NULL;
+	int64_t		 deadline;
+	struct timespec	 ts;
+	int		 sent, left;
+
+	if (h->why[0] != '\0')
+		return NULL;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	deadline = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + h->wait;
+	if (n == 0 && !binary)
+		sent = PQsendQuery(h->conn, sql);
+	else
+		sent = PQsendQueryParams(h->conn, sql, n, NULL, params, lengths, formats, binary);
+	if (!sent)
+		return NULL;
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		left = (int)(deadline - ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000));
+		if (left < 0)
+			left = 0;
+		/* What is still to send, then the answer. */
+		if ((sent = PQflush(h->conn)) == 1) {
+			if (!hub_ready(h, POLLIN | POLLOUT, left))
+				break;
+			if (PQconsumeInput(h->conn) == 0)
+				break;
+			continue;
+		}
+		if (sent < 0)
+			break;
+		if (PQisBusy(h->conn)) {
+			if (!hub_ready(h, POLLIN, left) || PQconsumeInput(h->conn) == 0)
+				break;
+			continue;
+		}
+		if ((res = PQgetResult(h->conn)) == NULL)
+			return last;
+		/* Of several statements' results, the first that failed, else the last. */
+		if (last != NULL && PQresultStatus(last) != PGRES_COMMAND_OK &&
+		    PQresultStatus(last) != PGRES_TUPLES_OK)
+			PQclear(res);
+		else {
+			PQclear(last);
+			last = res;
+		}
+	}
+	PQclear(last);
+	snprintf(h->why, sizeof h->why, "the hub did not answer within %d s", h->wait / 1000);
+	return NULL;
+}
+
 /* Run sql with text parameters; the result (caller clears) when it has status want, else NULL
  * and *cause. */
 static PGresult *
@@ -186,7 +291,7 @@ hub_exec(struct hub *h, const char *sql, int n, const char *const *params, ExecS
 {
 	PGresult	*res;
 
-	res = PQexecParams(h->conn, sql, n, NULL, params, NULL, NULL, 0);
+	res = hub_query(h, sql, n, params, NULL, NULL, 0);
 	if (res == NULL || PQresultStatus(res) != want) {
 		hub_fail(h, res, cause, doing);
 		PQclear(res);
@@ -199,7 +304,7 @@ hub_exec(struct hub *h, const char *sql, int n, const char *const *params, ExecS
 static int
 hub_command(struct hub *h, const char *sql, char **cause, const char *doing)
 {
-	PGresult	*res = PQexec(h->conn, sql);
+	PGresult	*res = hub_query(h, sql, 0, NULL, NULL, NULL, 0);
 	int		 rc = 0;
 
 	if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK)
@@ -212,7 +317,7 @@ hub_command(struct hub *h, const char *sql, char **cause, const char *doing)
 static void
 hub_rollback(struct hub *h)
 {
-	PQclear(PQexec(h->conn, "ROLLBACK"));
+	PQclear(hub_query(h, "ROLLBACK", 0, NULL, NULL, NULL, 0));
 }
 
 struct hub *
@@ -245,7 +350,15 @@ hub_connect(const char *conninfo, char **cause)
 		return NULL;
 	}
 	PQsetNoticeProcessor(h->conn, hub_notice, NULL);
+	PQsetnonblocking(h->conn, 1);
+	h->wait = HUB_WAIT;
 	return h;
+}
+
+bool
+hub_stuck(const struct hub *h)
+{
+	return h->why[0] != '\0';
 }
 
 void
@@ -321,8 +434,8 @@ hub_init(struct hub *h, int *from, char **cause)
 	PQclear(res);
 	randombytes_buf(id, sizeof id);
 	params[0] = (const char *)id;
-	res = PQexecParams(h->conn, "INSERT INTO prefkiosk.meta VALUES ('hub_id', $1)"
-	    " ON CONFLICT (key) DO NOTHING", 1, NULL, params, lengths, formats, 0);
+	res = hub_query(h, "INSERT INTO prefkiosk.meta VALUES ('hub_id', $1)"
+	    " ON CONFLICT (key) DO NOTHING", 1, params, lengths, formats, 0);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		hub_fail(h, res, cause, "cannot create the hub");
 		PQclear(res);
@@ -346,16 +459,16 @@ hub_meta_first(struct hub *h, const char *key, const unsigned char *value, size_
 	PGresult	*res;
 	int		 rc;
 
-	res = PQexecParams(h->conn, "INSERT INTO prefkiosk.meta VALUES ($1, $2)"
-	    " ON CONFLICT (key) DO NOTHING", 2, NULL, params, lengths, formats, 0);
+	res = hub_query(h, "INSERT INTO prefkiosk.meta VALUES ($1, $2)"
+	    " ON CONFLICT (key) DO NOTHING", 2, params, lengths, formats, 0);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		hub_fail(h, res, cause, "cannot join the hub");
 		PQclear(res);
 		return -1;
 	}
 	PQclear(res);
-	res = PQexecParams(h->conn, "SELECT value FROM prefkiosk.meta WHERE key = $1", 1, NULL,
-	    params, NULL, NULL, 1);
+	res = hub_query(h, "SELECT value FROM prefkiosk.meta WHERE key = $1", 1, params, NULL,
+	    NULL, 1);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
 		hub_fail(h, res, cause, "cannot join the hub");
 		PQclear(res);
@@ -401,7 +514,8 @@ hub_join(struct hub *h, int terminal, const unsigned char store[HUB_ID_BYTES],
 		goto fail;
 	}
 	/* The hub's identity, made by hub init: a store remembers the hub it shares with. */
-	res = PQexec(h->conn, "SELECT value FROM prefkiosk.meta WHERE key = 'hub_id'");
+	res = hub_query(h, "SELECT value FROM prefkiosk.meta WHERE key = 'hub_id'", 0, NULL, NULL,
+	    NULL, 0);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1 ||
 	    PQgetlength(res, 0, 0) != 2 + 2 * HUB_ID_BYTES) {
 		hub_fail(h, res, cause, "cannot join the hub");
@@ -417,16 +531,16 @@ hub_join(struct hub *h, int terminal, const unsigned char store[HUB_ID_BYTES],
 	}
 	PQclear(res);
 	snprintf(id, sizeof id, "%d", terminal);
-	res = PQexecParams(h->conn, "INSERT INTO prefkiosk.terminals (id, store) VALUES ($1, $2)"
-	    " ON CONFLICT (id) DO NOTHING", 2, NULL, params, lengths, formats, 0);
+	res = hub_query(h, "INSERT INTO prefkiosk.terminals (id, store) VALUES ($1, $2)"
+	    " ON CONFLICT (id) DO NOTHING", 2, params, lengths, formats, 0);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		hub_fail(h, res, cause, "cannot join the hub");
 		PQclear(res);
 		goto fail;
 	}
 	PQclear(res);
-	res = PQexecParams(h->conn, "SELECT store FROM prefkiosk.terminals WHERE id = $1", 1,
-	    NULL, params, NULL, NULL, 1);
+	res = hub_query(h, "SELECT store FROM prefkiosk.terminals WHERE id = $1", 1, params, NULL,
+	    NULL, 1);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
 		hub_fail(h, res, cause, "cannot join the hub");
 		PQclear(res);
@@ -477,8 +591,10 @@ hub_push_claim(struct hub *h, int terminal, const struct hub_event *e,
 
 	if ((rc = hub_claim(h, e->reward, terminal, e->redeemed_at, e->till, &first, cause)) != 0)
 		return rc < 0 ? -1 : 0;
-	if (first.terminal == terminal && first.at == e->redeemed_at)
-		return 0;	/* the claim this terminal made online */
+	/* The claim this terminal made online (at that time, or earlier for a redemption whose
+	 * answer it lost: see fleet_claim): one redemption, not two. */
+	if (first.terminal == terminal)
+		return 0;
 	snprintf(reward, sizeof reward, "%lld", (long long)e->reward);
 	snprintf(t, sizeof t, "%d", terminal);
 	snprintf(at, sizeof at, "%lld", (long long)e->redeemed_at);
@@ -523,7 +639,7 @@ hub_push_rows(struct hub *h, int terminal, const struct hub_event *v, size_t n, 
 		    " $1, $%zu, $%zu, $%zu)", i > 0 ? ", " : "", 2 + 3 * i, 3 + 3 * i, 4 + 3 * i);
 	}
 	snprintf(sql + len, size - len, " ON CONFLICT (origin, oseq) DO NOTHING");
-	res = PQexecParams(h->conn, sql, (int)(3 * n + 1), NULL, params, lengths, formats, 0);
+	res = hub_query(h, sql, (int)(3 * n + 1), params, lengths, formats, 0);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
 		rc = hub_fail(h, res, cause, "cannot push to the hub");
 	PQclear(res);
@@ -617,8 +733,8 @@ hub_pull(struct hub *h, int terminal, int64_t after, size_t max, struct hub_even
 	snprintf(t, sizeof t, "%d", terminal);
 	snprintf(a, sizeof a, "%lld", (long long)after);
 	snprintf(m, sizeof m, "%zu", max);
-	res = PQexecParams(h->conn, "SELECT seq, origin, oseq, kind, body FROM prefkiosk.events"
-	    " WHERE seq > $2 AND origin <> $1 ORDER BY seq LIMIT $3", 3, NULL, params, NULL,
+	res = hub_query(h, "SELECT seq, origin, oseq, kind, body FROM prefkiosk.events"
+	    " WHERE seq > $2 AND origin <> $1 ORDER BY seq LIMIT $3", 3, params, NULL,
 	    NULL, 1);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		hub_fail(h, res, cause, "cannot pull from the hub");
@@ -643,8 +759,8 @@ hub_pull(struct hub *h, int terminal, int64_t after, size_t max, struct hub_even
 	if (rows > 0) {
 		snprintf(a, sizeof a, "%lld", (long long)v[rows - 1].seq);
 		/* Progress is for the fleet's admins; losing it loses nothing. */
-		PQclear(PQexecParams(h->conn, "UPDATE prefkiosk.terminals SET last_pull = now(),"
-		    " pulled = $2 WHERE id = $1", 2, NULL, params, NULL, NULL, 0));
+		PQclear(hub_query(h, "UPDATE prefkiosk.terminals SET last_pull = now(),"
+		    " pulled = $2 WHERE id = $1", 2, params, NULL, NULL, 0));
 	}
 	return 0;
 }
@@ -661,18 +777,34 @@ hub_events_free(struct hub_event *v, size_t n)
 	free(v);
 }
 
+static int	hub_claim_once(struct hub *, const char *const *, struct hub_claim *, char **);
+
 int
 hub_claim(struct hub *h, int64_t reward, int terminal, int64_t at, const char *till,
     struct hub_claim *first, char **cause)
 {
 	char		 r[24], t[16], a[24];
 	const char	*params[4] = { r, t, a, till != NULL ? till : "" };
-	PGresult	*res;
-	int		 rc;
+	int		 rc, wait;
 
 	snprintf(r, sizeof r, "%lld", (long long)reward);
 	snprintf(t, sizeof t, "%d", terminal);
 	snprintf(a, sizeof a, "%lld", (long long)at);
+	/* Staff wait for this at the till, the store's write lock held: not for long. */
+	wait = h->wait;
+	h->wait = HUB_WAIT_CLAIM;
+	rc = hub_claim_once(h, params, first, cause);
+	h->wait = wait;
+	return rc;
+}
+
+/* hub_claim's statements, under its deadline. */
+static int
+hub_claim_once(struct hub *h, const char *const *params, struct hub_claim *first, char **cause)
+{
+	PGresult	*res;
+	int		 rc;
+
 	if ((res = hub_exec(h, "INSERT INTO prefkiosk.claims (reward, terminal, at, till)"
 	    " VALUES ($1, $2, $3, $4) ON CONFLICT (reward) DO NOTHING RETURNING reward", 4, params,
 	    PGRES_TUPLES_OK, cause, "the hub cannot decide the redemption")) == NULL)

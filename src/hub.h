@@ -12,6 +12,7 @@
 #ifndef PREFKIOSK_HUB_H
 #define PREFKIOSK_HUB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -80,6 +81,10 @@ int		 hub_push(struct hub *, int terminal, const struct hub_event *, size_t n,
 int		 hub_pull(struct hub *, int terminal, int64_t after, size_t max,
 		     struct hub_event **out, size_t *n, char **cause);
 void		 hub_events_free(struct hub_event *, size_t n);
+
+/* Did a query of this connection miss its deadline (the hub hangs)?  Such a connection is
+ * not used again; a new one would wait for the hub as long. */
+bool		 hub_stuck(const struct hub *);
 
 /* Claim a reward for a redemption: 1 claimed by us now, 0 taken before (*first says by whom),
  * -1 and *cause when the hub cannot decide (unreachable). */

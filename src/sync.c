@@ -1141,10 +1141,12 @@ fleet_claim(void *arg, sqlite3_int64 id, time_t now, const char *till,
 	rc = hub_claim(f->hub, id, f->shop->config->terminal_id, now, till, &first, NULL);
 	if (rc < 0) {
 		/* The connection kept since the last scan may have been cut (the hub restarted):
-		 * once more on a new one, and only then is the hub unreachable. */
+		 * once more on a new one, and only then is the hub unreachable.  Not when it did
+		 * not answer in time: a new connection would wait as long. */
+		bool stuck = hub_stuck(f->hub);
 		hub_close(f->hub);
 		f->hub = NULL;
-		if (fleet_hub(f) == NULL || (rc = hub_claim(f->hub, id,
+		if (stuck || fleet_hub(f) == NULL || (rc = hub_claim(f->hub, id,
 		    f->shop->config->terminal_id, now, till, &first, NULL)) < 0) {
 			hub_close(f->hub);
 			f->hub = NULL;
@@ -1152,9 +1154,13 @@ fleet_claim(void *arg, sqlite3_int64 id, time_t now, const char *till,
 			    REWARD_CLAIM_OFFLINE_REFUSE;
 		}
 	}
-	/* A claim of this terminal's at this very second is this one, made before a cut
-	 * connection lost the answer (this store's write lock is held meanwhile). */
-	if (rc == 1 || (first.terminal == f->shop->config->terminal_id && first.at == now))
+	/*
+	 * A claim of this terminal's, while its own ledger still says issued, is one whose answer
+	 * was lost (a cut connection, a hub that answered too late) or whose redemption did not
+	 * commit here: the code was never handed over, and this redemption is it.  Two tills of
+	 * one terminal cannot both be here: the ledger is read under the store's write lock.
+	 */
+	if (rc == 1 || first.terminal == f->shop->config->terminal_id)
 		return REWARD_CLAIM_OURS;
 	t->redeemed_at = (time_t)first.at;
 	t->terminal = first.terminal;

@@ -27,9 +27,17 @@ on() {
 # done with it, the cleanup included.
 PG_FROZEN=
 pg_thaw() {
-	[ -n "$PG_FROZEN" ] && kill -CONT "$PG_FROZEN" 2>/dev/null
+	[ -n "$PG_FROZEN" ] && kill -CONT $PG_FROZEN 2>/dev/null
 	PG_FROZEN=
 	return 0
+}
+
+# pg_freeze_all: the postmaster and every process of it (the desk's session too) stopped.
+pg_freeze_all() {
+	local pm
+	pm=$(pg_pid) || return 1
+	PG_FROZEN="$pm $(pgrep -P "$pm" | tr '\n' ' ')"
+	kill -STOP $PG_FROZEN
 }
 
 pg_start || { echo "not ok 1 - a throwaway PostgreSQL cluster starts"; exit 1; }
@@ -296,6 +304,27 @@ check "the hub goes on: the sync that waited pushes the visits" -- \
 	tm_poll 60 hub_is 2 "SELECT count(*) FROM prefkiosk.events WHERE origin = 2 AND
 	  kind = 'visit'"
 check "the desk is still running" -- tm_alive
+
+# --- A hub that hangs while the desk redeems: the till waits 3 s, not for ever ----------------
+# The desk's own session stopped too: the claim's answer never comes, and the desk stops
+# waiting for it after 3 s (refuse: nothing redeemed).  When the hub goes on, it may hold the
+# claim the desk gave up on; the next scan finds it is the desk's own, and redeems.
+on 1 0 "terminal 1 grants another reward" -- grant --customer "$BEN" --reward early_access
+HANG=$(jq -r '.issued[0].code' "$OUT")
+on 1 0 "terminal 1 syncs" -- sync
+check "the desk's background sync pulls it" -- tm_poll 30 in_ledger "$HANG"
+check "the hub hangs, every process of it stopped" -- pg_freeze_all
+scan "$HANG"
+check "a code scanned while the hub hangs: the desk says so instead of waiting" -- \
+	tm_wait_for "HUB UNREACHABLE"
+on 2 0 "...and redeems nothing" -- check "$HANG"
+pg_thaw
+next
+scan "$HANG"
+check "scanned again once the hub answers: redeemed" -- tm_wait_for "Hand over: Early access"
+check "...the hub holds one claim for it, the desk's" -- \
+	is "$(claims "reward = $(reward_id 1 "$HANG") AND terminal = 2")" 1
+next
 tm_stop
 
 # --- A desk that accepts offline redemptions --------------------------------------------------
