@@ -97,13 +97,11 @@ vault_locked_alloc(size_t n, char **cause)
 	return p;
 }
 
-/* Derive the subkeys from a master key into a new vault; the master key is not kept.  NULL
- * and *cause. */
+/* A vault with its locked memory, writable, keys not yet in it.  NULL and *cause. */
 static struct vault *
-vault_from_master(const unsigned char *master, char **cause)
+vault_alloc(char **cause)
 {
 	struct vault	*v;
-	int		 i;
 
 	if ((v = calloc(1, sizeof *v)) == NULL) {
 		util_fail(cause, "out of memory");
@@ -118,6 +116,19 @@ vault_from_master(const unsigned char *master, char **cause)
 		free(v);
 		return NULL;
 	}
+	return v;
+}
+
+/* Derive the subkeys from a master key into a new vault; the master key is not kept.  NULL
+ * and *cause. */
+static struct vault *
+vault_from_master(const unsigned char *master, char **cause)
+{
+	struct vault	*v;
+	int		 i;
+
+	if ((v = vault_alloc(cause)) == NULL)
+		return NULL;
 	for (i = 1; i <= VAULT_NSUBKEYS; i++)
 		crypto_kdf_derive_from_key(v->keys + (i - 1) * VAULT_KEY_BYTES, VAULT_KEY_BYTES,
 		    (uint64_t)i, VAULT_KDF_CONTEXT, master);
@@ -136,19 +147,8 @@ vault_copy(const struct vault *from, char **cause)
 {
 	struct vault	*v;
 
-	if ((v = calloc(1, sizeof *v)) == NULL) {
-		util_fail(cause, "out of memory");
+	if ((v = vault_alloc(cause)) == NULL)
 		return NULL;
-	}
-	if ((v->keys = vault_locked_alloc(VAULT_NSUBKEYS * VAULT_KEY_BYTES, cause)) == NULL) {
-		free(v);
-		return NULL;
-	}
-	if ((v->index = vault_locked_alloc(sizeof *v->index, cause)) == NULL) {
-		sodium_free(v->keys);
-		free(v);
-		return NULL;
-	}
 	memcpy(v->keys, from->keys, VAULT_NSUBKEYS * VAULT_KEY_BYTES);
 	memcpy(v->index, from->index, sizeof *v->index);
 	memcpy(v->check, from->check, sizeof v->check);

@@ -69,51 +69,6 @@ bench_unlink(const char *db)
 	unlink(path);
 }
 
-/*
- * A bijection on 32-bit numbers, so that member i's keys are unique but in no particular order:
- * real e-mail addresses and phone numbers do not arrive sorted, and sorted keys would give the
- * baseline's indexes a locality that no shop sees.
- */
-static uint32_t
-bench_mix(uint32_t x)
-{
-	x ^= x >> 16;
-	x *= 0x7feb352dU;
-	x ^= x >> 15;
-	x *= 0x846ca68bU;
-	x ^= x >> 16;
-	return x;
-}
-
-/* The i-th synthetic member, the same for both sides. */
-static void
-bench_member(long i, char *email, char *phone, char *name, char *card)
-{
-	uint32_t	h = bench_mix((uint32_t)i);
-
-	sprintf(email, "member%08x@example.org", h);
-	sprintf(phone, "+4917%010u", h);
-	sprintf(name, "Member Number %ld", i);
-	sprintf(card, "9%011u", h);
-}
-
-/* Fill an enrolment for member i: e-mail channel, two interests, one consent given. */
-static void
-bench_enrolment(const struct shop *s, struct customer_enrolment *e, long i)
-{
-	struct customer_profile	*p = e->profile;
-	int			 ch = catalog_channel_find(s->catalog, "email");
-	int			 sms = catalog_channel_find(s->catalog, "sms");
-
-	bench_member(i, p->email, p->phone, p->name, p->card);
-	snprintf(p->language, sizeof p->language, "%s", s->config->languages[0]);
-	p->interests[i % s->catalog->ninterests] = true;
-	p->interests[(i * 7 + 3) % s->catalog->ninterests] = true;
-	p->channels[ch] = (int)s->catalog->channels[ch].frequencies[0];
-	p->channels[sms] = (int)s->catalog->channels[sms].frequencies[0];
-	e->consents[0] = CONSENT_GIVEN;
-}
-
 /* Open the shop on db, creating it when absent. */
 static struct shop *
 bench_shop(const char *db, const char *key)
@@ -382,22 +337,6 @@ bench_lookup_base(sqlite3 *db, char (*phones)[32], long count)
 	}
 	sqlite3_finalize(q);
 	return bench_now() - t0;
-}
-
-/* Up to n codes of outstanding rewards in our store, in random order (caller frees). */
-static char (*bench_codes(struct shop *s, long n, long *got))[CODE_LEN + 1]
-{
-	char		(*codes)[CODE_LEN + 1] = util_xcalloc((size_t)n, CODE_LEN + 1);
-	sqlite3_stmt	*q;
-
-	*got = 0;
-	sqlite3_prepare_v2(store_db(s->store), "SELECT code FROM rewards WHERE state = 'issued'"
-	    " ORDER BY random() LIMIT ?1", -1, &q, NULL);
-	sqlite3_bind_int64(q, 1, n);
-	while (sqlite3_step(q) == SQLITE_ROW)
-		snprintf(codes[(*got)++], CODE_LEN + 1, "%s", sqlite3_column_text(q, 0));
-	sqlite3_finalize(q);
-	return codes;
 }
 
 /* Check codes[from..to) through prefkiosk: parse, tag, ledger row with its member. */

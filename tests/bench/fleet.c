@@ -197,40 +197,15 @@ bench_shop_close(struct bench_term *t, struct shop *s)
 	pthread_mutex_unlock(&t->fleet->lock);
 }
 
-/* A bijection on 32-bit numbers (as bench.c's): member keys unique, in no order. */
-static uint32_t
-bench_mix(uint32_t x)
-{
-	x ^= x >> 16;
-	x *= 0x7feb352dU;
-	x ^= x >> 15;
-	x *= 0x846ca68bU;
-	x ^= x >> 16;
-	return x;
-}
-
 /* Enrol synthetic member i (unique across the fleet): e-mail and text messages, two interests,
  * one consent given. */
 static void
 bench_enrol(struct shop *s, long i, char *uid)
 {
 	struct customer_enrolment	*e = customer_enrolment_new();
-	struct customer_profile		*p = e->profile;
 	char				 receipt[CONSENT_ID_LEN + 1], *cause = NULL;
-	uint32_t			 h = bench_mix((uint32_t)i);
-	int				 ch = catalog_channel_find(s->catalog, "email");
-	int				 sms = catalog_channel_find(s->catalog, "sms");
 
-	snprintf(p->email, sizeof p->email, "member%08x@example.org", h);
-	snprintf(p->phone, sizeof p->phone, "+4917%010u", h);
-	snprintf(p->name, sizeof p->name, "Member Number %ld", i);
-	snprintf(p->card, sizeof p->card, "9%011u", h);
-	snprintf(p->language, sizeof p->language, "%s", s->config->languages[0]);
-	p->interests[i % s->catalog->ninterests] = true;
-	p->interests[(i * 7 + 3) % s->catalog->ninterests] = true;
-	p->channels[ch] = (int)s->catalog->channels[ch].frequencies[0];
-	p->channels[sms] = (int)s->catalog->channels[sms].frequencies[0];
-	e->consents[0] = CONSENT_GIVEN;
+	bench_enrolment(s, e, i);
 	if (customer_enroll(s, e, time(NULL), uid, receipt, &cause) != 0)
 		bench_die("cannot enrol a member", cause);
 	customer_enrolment_free(e);
@@ -695,23 +670,6 @@ bench_converged(struct bench_fleet *f)
 		bench_shop_close(t, s);
 	}
 	hub_close(h);
-}
-
-/* Outstanding codes of terminal 1's ledger, in random order (caller frees). */
-static char (*bench_codes(struct shop *s, long n, long *got))[CODE_LEN + 1]
-{
-	char		(*codes)[CODE_LEN + 1] = util_xcalloc((size_t)n, CODE_LEN + 1);
-	sqlite3_stmt	*q;
-
-	*got = 0;
-	sqlite3_prepare_v2(store_db(s->store), "SELECT code FROM rewards WHERE state = 'issued'"
-	    " AND expires > ?2 ORDER BY random() LIMIT ?1", -1, &q, NULL);
-	sqlite3_bind_int64(q, 1, n);
-	sqlite3_bind_int64(q, 2, (sqlite3_int64)time(NULL) + 3600);
-	while (sqlite3_step(q) == SQLITE_ROW)
-		snprintf(codes[(*got)++], CODE_LEN + 1, "%s", sqlite3_column_text(q, 0));
-	sqlite3_finalize(q);
-	return codes;
 }
 
 /* Redeem one code, with the hub (f) or without; the seconds it took. */

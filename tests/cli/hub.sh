@@ -7,17 +7,7 @@
 # and the next sync completes.
 . "$(dirname "$0")/lib"
 . "$TOP/tests/hub/pg.inc"
-
-# tN ARGS...: prefkiosk as terminal N (its own store, the fleet's key file).
-t1() { "$PK" --db "$WORK/t1.db" --key-file "$KEY" --config "$CONFIG" "$@"; }
-t2() { "$PK" --db "$WORK/t2.db" --key-file "$KEY" --config "$CONFIG" "$@"; }
-t3() { "$PK" --db "$WORK/t3.db" --key-file "$KEY" --config "$CONFIG" "$@"; }
-
-# on N CODE DESCRIPTION -- ARGS...: as expect, for terminal N.
-on() {
-	local t=$1; shift
-	DB="$WORK/t$t.db" expect "$@"
-}
+. "$TOP/tests/hub/fleet.inc"
 
 # A config with the offline policy given ($1: refuse or accept) and a short sync interval.
 policy_config() {

@@ -10,18 +10,9 @@
 . "$(dirname "$0")/lib"
 . "$(dirname "$0")/kiosk.inc"
 . "$TOP/tests/hub/pg.inc"
-
-# tN ARGS...: prefkiosk as terminal N (its own store, the fleet's key file).  Terminal 2 is
-# the desk's store, which the command line only reads (check) and never syncs.
-t1() { "$PK" --db "$WORK/t1.db" --key-file "$KEY" --config "$CONFIG" "$@"; }
-t2() { "$PK" --db "$WORK/t2.db" --key-file "$KEY" --config "$CONFIG" "$@"; }
-t3() { "$PK" --db "$WORK/t3.db" --key-file "$KEY" --config "$CONFIG" "$@"; }
-
-# on N CODE DESCRIPTION -- ARGS...: as expect, for terminal N.
-on() {
-	local t=$1; shift
-	DB="$WORK/t$t.db" expect "$@"
-}
+# Terminals t1, t2, t3 and `on N ...`.  Terminal 2 is the desk's store, which the command line
+# only reads (check) and never syncs.
+. "$TOP/tests/hub/fleet.inc"
 
 # The postmaster stopped with SIGSTOP (a hub that hangs) must go on before anything else is
 # done with it, the cleanup included.
@@ -108,6 +99,13 @@ reward_id() {
 # in_ledger CODE: the desk's store (terminal 2) holds the reward.
 in_ledger() {
 	[ -n "$(reward_id 2 "$1")" ]
+}
+
+# granted NAME: terminal 1 grants Ben another early-access reward and syncs; its code in $NAME.
+granted() {
+	on 1 0 "terminal 1 grants another reward" -- grant --customer "$BEN" --reward early_access
+	printf -v "$1" '%s' "$(jq -r '.issued[0].code' "$OUT")"
+	on 1 0 "terminal 1 syncs" -- sync
 }
 
 # claims WHERE: how many redemptions the hub has decided that match WHERE.
@@ -245,9 +243,7 @@ check "the hub holds terminal 3's claim only" -- \
 next
 
 # --- The hub gone, a desk that refuses offline redemptions refuses ----------------------------
-on 1 0 "terminal 1 grants another reward" -- grant --customer "$BEN" --reward early_access
-OFF=$(jq -r '.issued[0].code' "$OUT")
-on 1 0 "terminal 1 syncs" -- sync
+granted OFF
 check "the desk's background sync pulls it" -- tm_poll 30 in_ledger "$OFF"
 # A code terminal 1 printed after its last sync: no terminal but 1 has heard of it.
 on 1 0 "terminal 1 grants one more, and does not sync" -- \
@@ -309,9 +305,7 @@ check "the desk is still running" -- tm_alive
 # The desk's own session stopped too: the claim's answer never comes, and the desk stops
 # waiting for it after 3 s (refuse: nothing redeemed).  When the hub goes on, it may hold the
 # claim the desk gave up on; the next scan finds it is the desk's own, and redeems.
-on 1 0 "terminal 1 grants another reward" -- grant --customer "$BEN" --reward early_access
-HANG=$(jq -r '.issued[0].code' "$OUT")
-on 1 0 "terminal 1 syncs" -- sync
+granted HANG
 check "the desk's background sync pulls it" -- tm_poll 30 in_ledger "$HANG"
 check "the hub hangs, every process of it stopped" -- pg_freeze_all
 scan "$HANG"
@@ -331,9 +325,7 @@ tm_stop
 desk "$ACCEPT"
 check "the desk restarts accepting offline redemptions" -- \
 	tm_shows "Scan a reward code or a member card."
-on 1 0 "terminal 1 grants another reward" -- grant --customer "$BEN" --reward early_access
-ACC=$(jq -r '.issued[0].code' "$OUT")
-on 1 0 "terminal 1 syncs" -- sync
+granted ACC
 check "the desk's background sync pulls it" -- tm_poll 30 in_ledger "$ACC"
 check "the hub stops" -- pg_stop
 scan "$ACC"
@@ -377,9 +369,7 @@ leave() {
 	[ "$(tm_exit_code 15)" = 0 ]
 }
 
-on 1 0 "terminal 1 grants another reward" -- grant --customer "$BEN" --reward early_access
-LAST=$(jq -r '.issued[0].code' "$OUT")
-on 1 0 "terminal 1 syncs" -- sync
+granted LAST
 check "anna opens the desk of the kiosk at terminal 2 from the staff menu" -- \
 	kiosk_desk "$REFUSE"
 scan "$LAST"
@@ -391,9 +381,7 @@ check "the kiosk, its sync thread running, leaves: exit 0" -- leave
 # when it meets a code it does not know: a code printed at terminal 1 a moment ago.
 NOSYNC=$(desk_config refuse 0)
 check "a config without background sync" -- ini_has "$NOSYNC" "sync_interval = 0"
-on 1 0 "terminal 1 grants another reward" -- grant --customer "$BEN" --reward early_access
-PULL=$(jq -r '.issued[0].code' "$OUT")
-on 1 0 "terminal 1 syncs" -- sync
+granted PULL
 check "anna opens the desk of a kiosk without background sync" -- kiosk_desk "$NOSYNC"
 check "the hub stops" -- pg_stop
 scan "$PULL"

@@ -35,20 +35,7 @@ started() {
 
 # typed: a new customer's session, up to their e-mail address typed.
 typed() {
-	tm_keys Enter
-	tm_wait_for "What we ask and why" >/dev/null || return 1
-	tm_keys Enter
-	tm_wait_for "Your interests" >/dev/null || return 1
-	click_on "Decaf"
-	tm_wait_for "[x] Decaf: On" >/dev/null || return 1
-	click_on "Next"
-	tm_wait_for "How to reach you" >/dev/null || return 1
-	click_on "E-mail"
-	tm_wait_for "[x] E-mail: On" >/dev/null || return 1
-	click_on "Next"
-	tm_wait_for "E-mail address:" >/dev/null || return 1
-	tm_type "$EMAIL"
-	tm_wait_for "$EMAIL"
+	to_email "$EMAIL"
 }
 
 # exited: the kiosk has exited (a zombie waiting for its parent counts), within 10 s.

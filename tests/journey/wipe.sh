@@ -87,22 +87,7 @@ forgot() {
 # new_member_answers: from the attract screen to the review, with the e-mail address, phone
 # number and name typed on the contact screen.
 new_member_answers() {
-	tm_keys Enter
-	tm_wait_for "What we ask and why" >/dev/null || return 1
-	tm_keys Enter
-	tm_wait_for "Your interests" >/dev/null || return 1
-	click_on "Decaf"
-	tm_wait_for "[x] Decaf: On" >/dev/null || return 1
-	click_on "Next"
-	tm_wait_for "How to reach you" >/dev/null || return 1
-	click_on "E-mail"
-	tm_wait_for "[x] E-mail: On" >/dev/null || return 1
-	click_on "Text message (SMS)"
-	tm_wait_for "[x] Text message (SMS): On" >/dev/null || return 1
-	click_on "Next"
-	tm_wait_for "E-mail address:" >/dev/null || return 1
-	tm_type "$EMAIL"
-	tm_wait_for "$EMAIL" >/dev/null || return 1
+	to_email "$EMAIL" "Text message (SMS)" || return 1
 	tm_keys Enter
 	sleep 0.1
 	tm_type "$PHONE"
