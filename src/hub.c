@@ -131,7 +131,8 @@ hub_load(void)
 struct hub {
 	PGconn	*conn;
 	int	 wait;		/* ms the next queries may take */
-	char	 why[96];	/* why the connection is not used any more, or "" */
+	bool	 late;		/* a query missed its deadline: the connection is not used again */
+	char	 why[96];	/* ... and why */
 };
 
 /* Migration i takes the hub from version i to i + 1. */
@@ -196,7 +197,7 @@ hub_fail(struct hub *h, const PGresult *res, char **cause, const char *doing)
 
 	if (res != NULL)
 		msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
-	if (msg == NULL && h->why[0] != '\0')
+	if (msg == NULL && h->late)
 		msg = h->why;
 	if (msg == NULL)
 		msg = PQerrorMessage(h->conn);
@@ -237,7 +238,7 @@ hub_query(struct hub *h, const char *sql, int n, const char *const *params,
 	struct timespec	 ts;
 	int		 sent, left;
 
-	if (h->why[0] != '\0')
+	if (h->late)
 		return NULL;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	deadline = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + h->wait;
@@ -252,20 +253,21 @@ hub_query(struct hub *h, const char *sql, int n, const char *const *params,
 		left = (int)(deadline - ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000));
 		if (left < 0)
 			left = 0;
-		/* What is still to send, then the answer. */
+		/* What is still to send, then the answer.  A connection that fails says why in
+		 * libpq's message; one that is ready too late, in h->why. */
 		if ((sent = PQflush(h->conn)) == 1) {
-			if (!hub_ready(h, POLLIN | POLLOUT, left))
-				break;
-			if (PQconsumeInput(h->conn) == 0)
-				break;
-			continue;
+			if (!(h->late = !hub_ready(h, POLLIN | POLLOUT, left)) &&
+			    PQconsumeInput(h->conn) != 0)
+				continue;
+			break;
 		}
 		if (sent < 0)
 			break;
 		if (PQisBusy(h->conn)) {
-			if (!hub_ready(h, POLLIN, left) || PQconsumeInput(h->conn) == 0)
-				break;
-			continue;
+			if (!(h->late = !hub_ready(h, POLLIN, left)) &&
+			    PQconsumeInput(h->conn) != 0)
+				continue;
+			break;
 		}
 		if ((res = PQgetResult(h->conn)) == NULL)
 			return last;
@@ -279,7 +281,9 @@ hub_query(struct hub *h, const char *sql, int n, const char *const *params,
 		}
 	}
 	PQclear(last);
-	snprintf(h->why, sizeof h->why, "the hub did not answer within %d s", h->wait / 1000);
+	if (h->late)
+		snprintf(h->why, sizeof h->why, "the hub did not answer within %d s",
+		    h->wait / 1000);
 	return NULL;
 }
 
@@ -358,7 +362,7 @@ hub_connect(const char *conninfo, char **cause)
 bool
 hub_stuck(const struct hub *h)
 {
-	return h->why[0] != '\0';
+	return h->late;
 }
 
 void
