@@ -82,7 +82,7 @@ admin_verify_sqlite(struct shop *s, struct admin_report *r, char **cause)
 /* The triggers that keep the chains append-only and the ledger whole. */
 static const char *const admin_triggers[] = {
 	"consent_no_update", "consent_no_delete", "audit_no_update", "audit_no_delete",
-	"rewards_no_delete",
+	"rewards_no_delete", "fleet_consent_no_update", "fleet_consent_no_delete",
 };
 
 /* Is every trigger there?  Only a hand at the file removes one (a rotation puts back what it
@@ -123,7 +123,7 @@ admin_verify(struct shop *s, time_t now, void (*report)(const char *, void *), v
 {
 	struct admin_report	 r = { report, arg, json_array() };
 	sqlite3_stmt		*stmt;
-	long			 members = 0, records = 0;
+	long			 members = 0, records = 0, fleet = 0;
 	int			 n;
 
 	*summary = NULL;
@@ -133,13 +133,17 @@ admin_verify(struct shop *s, time_t now, void (*report)(const char *, void *), v
 	    audit_verify(s, admin_report_add, &r, cause) < 0 ||
 	    reward_verify(s, now, admin_report_add, &r, cause) < 0)
 		goto fail;
-	if (sqlite3_prepare_v2(store_db(s->store), "SELECT count(*) FROM consent_records", -1,
-	    &stmt, NULL) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW)
+	if (sqlite3_prepare_v2(store_db(s->store), "SELECT (SELECT count(*) FROM consent_records),"
+	    " (SELECT count(*) FROM fleet_consent)", -1, &stmt, NULL) == SQLITE_OK &&
+	    sqlite3_step(stmt) == SQLITE_ROW) {
 		records = (long)sqlite3_column_int64(stmt, 0);
+		fleet = (long)sqlite3_column_int64(stmt, 1);
+	}
 	sqlite3_finalize(stmt);
 	n = (int)json_array_size(r.problems);
-	*summary = json_pack("{s:b, s:I, s:I, s:o}", "ok", n == 0, "members",
-	    (json_int_t)members, "consent_records", (json_int_t)records, "problems", r.problems);
+	*summary = json_pack("{s:b, s:I, s:I, s:I, s:o}", "ok", n == 0, "members",
+	    (json_int_t)members, "consent_records", (json_int_t)records,
+	    "other_terminals_consent_records", (json_int_t)fleet, "problems", r.problems);
 	return n;
 fail:
 	json_decref(r.problems);

@@ -66,6 +66,14 @@ json '.consents.personalised_offers.state == "given" and .consents.personalised_
 report $? "...with the consent given at terminal 1, current"
 on 2 0 "terminal 2 finds the member by card" -- lookup --card "$CARD"
 on 2 0 "terminal 2's store verifies, terminal 1's consent chain included" -- verify
+json '.consent_records == 0 and .other_terminals_consent_records == 6'
+report $? "...six records of terminal 1's, none of its own"
+sqlite3 "$WORK/t2.db" "DROP TRIGGER fleet_consent_no_update"
+on 2 1 "a store missing the trigger that keeps them append-only fails verify" -- verify
+check "...naming it" -- grep -q "fleet_consent_no_update" "$ERR"
+sqlite3 "$WORK/t2.db" "CREATE TRIGGER fleet_consent_no_update BEFORE UPDATE ON fleet_consent
+  BEGIN SELECT RAISE(ABORT, 'consent records are append-only'); END;"
+on 2 0 "...and passes again with it back" -- verify
 on 2 0 "sync again moves nothing" -- sync
 json '.pushed == 0 and .pulled == 0'; report $? "...every event once"
 
