@@ -41,6 +41,19 @@ expect 0 "hub init creates the hub's schema" -- hub init
 json '.version == 1 and .migrated_from == 0' ; report $? "...version 1, from nothing"
 expect 0 "hub init again changes nothing" -- hub init
 json '.migrated_from == 1'; report $? "...it was at version 1 already"
+
+# Terminal 3 is a role with only the grants the README names for terminals.
+pg_psql -q -c "CREATE ROLE kiosk LOGIN; GRANT USAGE ON SCHEMA prefkiosk TO kiosk;
+    GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA prefkiosk TO kiosk;
+    GRANT USAGE ON SEQUENCE prefkiosk.events_seq TO kiosk;" >/dev/null
+report $? "a role for terminals with the grants the README names"
+T3_HUB="host=$PG_DIR port=$PG_PORT dbname=prefkiosk user=kiosk"
+[ "$(pg_psql -Atc "SELECT rolsuper FROM pg_roles WHERE rolname = 'kiosk'")" = f ]
+report $? "...not a superuser"
+pg_psql -q -c "CREATE ROLE stranger LOGIN" >/dev/null
+T3_HUB="host=$PG_DIR port=$PG_PORT dbname=prefkiosk user=stranger" \
+	on 3 1 "a role without them is refused" -- sync
+check "...in one line: permission denied" -- grep -q "permission denied" "$ERR"
 PREFKIOSK_HUB="host=$PG_DIR port=1 dbname=prefkiosk user=prefkiosk" \
 	expect 1 "a hub that cannot be reached is one line" -- hub init
 check "...naming what failed" -- grep -q "cannot reach the hub" "$ERR"
