@@ -287,21 +287,29 @@ hub_query(struct hub *h, const char *sql, int n, const char *const *params,
 	return NULL;
 }
 
-/* Run sql with text parameters; the result (caller clears) when it has status want, else NULL
- * and *cause. */
+/* Run sql (hub_query's parameters); the result (caller clears) when it has status want, else
+ * NULL and *cause. */
 static PGresult *
-hub_exec(struct hub *h, const char *sql, int n, const char *const *params, ExecStatusType want,
-    char **cause, const char *doing)
+hub_run(struct hub *h, const char *sql, int n, const char *const *params, const int *lengths,
+    const int *formats, int binary, ExecStatusType want, char **cause, const char *doing)
 {
 	PGresult	*res;
 
-	res = hub_query(h, sql, n, params, NULL, NULL, 0);
+	res = hub_query(h, sql, n, params, lengths, formats, binary);
 	if (res == NULL || PQresultStatus(res) != want) {
 		hub_fail(h, res, cause, doing);
 		PQclear(res);
 		return NULL;
 	}
 	return res;
+}
+
+/* hub_run with text parameters and results. */
+static PGresult *
+hub_exec(struct hub *h, const char *sql, int n, const char *const *params, ExecStatusType want,
+    char **cause, const char *doing)
+{
+	return hub_run(h, sql, n, params, NULL, NULL, 0, want, cause, doing);
 }
 
 /* Commands without parameters or results (a migration is several); -1 and *cause. */
@@ -438,13 +446,10 @@ hub_init(struct hub *h, int *from, char **cause)
 	PQclear(res);
 	randombytes_buf(id, sizeof id);
 	params[0] = (const char *)id;
-	res = hub_query(h, "INSERT INTO prefkiosk.meta VALUES ('hub_id', $1)"
-	    " ON CONFLICT (key) DO NOTHING", 1, params, lengths, formats, 0);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		hub_fail(h, res, cause, "cannot create the hub");
-		PQclear(res);
+	if ((res = hub_run(h, "INSERT INTO prefkiosk.meta VALUES ('hub_id', $1)"
+	    " ON CONFLICT (key) DO NOTHING", 1, params, lengths, formats, 0, PGRES_COMMAND_OK,
+	    cause, "cannot create the hub")) == NULL)
 		goto fail;
-	}
 	PQclear(res);
 	return hub_command(h, "COMMIT", cause, "cannot change the hub");
 fail:
@@ -452,36 +457,25 @@ fail:
 	return -1;
 }
 
-/* Insert key = value into the hub's meta unless it is there, then read what is there into
- * out (size bytes).  0, 1 when what is there differs, -1 and *cause. */
+/*
+ * The first value a row was given: sql inserts $2 under key $1 unless the key is there, and
+ * returns the value stored (one statement: ON CONFLICT DO UPDATE to the same value returns
+ * the row that was there).  0 when it is value, 1 when another, -1 and *cause.
+ */
 static int
-hub_meta_first(struct hub *h, const char *key, const unsigned char *value, size_t size,
-    unsigned char *out, char **cause)
+hub_first(struct hub *h, const char *sql, const char *key, const unsigned char *value,
+    size_t size, char **cause)
 {
 	const char	*params[2] = { key, (const char *)value };
 	const int	 lengths[2] = { 0, (int)size }, formats[2] = { 0, 1 };
 	PGresult	*res;
 	int		 rc;
 
-	res = hub_query(h, "INSERT INTO prefkiosk.meta VALUES ($1, $2)"
-	    " ON CONFLICT (key) DO NOTHING", 2, params, lengths, formats, 0);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		hub_fail(h, res, cause, "cannot join the hub");
-		PQclear(res);
+	if ((res = hub_run(h, sql, 2, params, lengths, formats, 1, PGRES_TUPLES_OK, cause,
+	    "cannot join the hub")) == NULL)
 		return -1;
-	}
-	PQclear(res);
-	res = hub_query(h, "SELECT value FROM prefkiosk.meta WHERE key = $1", 1, params, NULL,
-	    NULL, 1);
-	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
-		hub_fail(h, res, cause, "cannot join the hub");
-		PQclear(res);
-		return -1;
-	}
-	rc = (size_t)PQgetlength(res, 0, 0) == size &&
+	rc = PQntuples(res) == 1 && (size_t)PQgetlength(res, 0, 0) == size &&
 	    memcmp(PQgetvalue(res, 0, 0), value, size) == 0 ? 0 : 1;
-	if (out != NULL && (size_t)PQgetlength(res, 0, 0) == size)
-		memcpy(out, PQgetvalue(res, 0, 0), size);
 	PQclear(res);
 	return rc;
 }
@@ -491,8 +485,6 @@ hub_join(struct hub *h, int terminal, const unsigned char store[HUB_ID_BYTES],
     const unsigned char check[32], unsigned char hub_id[HUB_ID_BYTES], char **cause)
 {
 	char		 id[16];
-	const char	*params[2] = { id, (const char *)store };
-	const int	 lengths[2] = { 0, HUB_ID_BYTES }, formats[2] = { 0, 1 };
 	PGresult	*res;
 	int		 v, rc;
 
@@ -511,51 +503,33 @@ hub_join(struct hub *h, int terminal, const unsigned char store[HUB_ID_BYTES],
 			    "prefkiosk's %d: upgrade prefkiosk", v, HUB_VERSION);
 		goto fail;
 	}
-	if ((rc = hub_meta_first(h, "key_check", check, 32, NULL, cause)) != 0) {
+	if ((rc = hub_first(h, "INSERT INTO prefkiosk.meta VALUES ($1, $2) ON CONFLICT (key)"
+	    " DO UPDATE SET value = prefkiosk.meta.value RETURNING value", "key_check", check, 32,
+	    cause)) != 0) {
 		if (rc == 1)
 			util_fail(cause, "the hub belongs to another key: this terminal's key file "
 			    "is not the fleet's (every terminal of a fleet uses one key file)");
 		goto fail;
 	}
 	/* The hub's identity, made by hub init: a store remembers the hub it shares with. */
-	res = hub_query(h, "SELECT value FROM prefkiosk.meta WHERE key = 'hub_id'", 0, NULL, NULL,
-	    NULL, 0);
-	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1 ||
-	    PQgetlength(res, 0, 0) != 2 + 2 * HUB_ID_BYTES) {
-		hub_fail(h, res, cause, "cannot join the hub");
+	if ((res = hub_run(h, "SELECT value FROM prefkiosk.meta WHERE key = 'hub_id'", 0, NULL,
+	    NULL, NULL, 1, PGRES_TUPLES_OK, cause, "cannot join the hub")) == NULL)
+		goto fail;
+	if (PQntuples(res) != 1 || PQgetlength(res, 0, 0) != HUB_ID_BYTES) {
 		PQclear(res);
+		util_fail(cause, "cannot join the hub: its identity is damaged; run prefkiosk hub "
+		    "init");
 		goto fail;
 	}
-	/* Text results of bytea are "\x" and hex. */
-	if (sodium_hex2bin(hub_id, HUB_ID_BYTES, PQgetvalue(res, 0, 0) + 2, 2 * HUB_ID_BYTES,
-	    NULL, NULL, NULL) != 0) {
-		PQclear(res);
-		util_fail(cause, "cannot join the hub: its identity is damaged");
-		goto fail;
-	}
+	memcpy(hub_id, PQgetvalue(res, 0, 0), HUB_ID_BYTES);
 	PQclear(res);
 	snprintf(id, sizeof id, "%d", terminal);
-	res = hub_query(h, "INSERT INTO prefkiosk.terminals (id, store) VALUES ($1, $2)"
-	    " ON CONFLICT (id) DO NOTHING", 2, params, lengths, formats, 0);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		hub_fail(h, res, cause, "cannot join the hub");
-		PQclear(res);
-		goto fail;
-	}
-	PQclear(res);
-	res = hub_query(h, "SELECT store FROM prefkiosk.terminals WHERE id = $1", 1, params, NULL,
-	    NULL, 1);
-	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
-		hub_fail(h, res, cause, "cannot join the hub");
-		PQclear(res);
-		goto fail;
-	}
-	rc = PQgetlength(res, 0, 0) == HUB_ID_BYTES &&
-	    memcmp(PQgetvalue(res, 0, 0), store, HUB_ID_BYTES) == 0;
-	PQclear(res);
-	if (!rc) {
-		util_fail(cause, "terminal %d is in the hub already, as another store: give each "
-		    "terminal its own number (prefkiosk init --terminal ID)", terminal);
+	if ((rc = hub_first(h, "INSERT INTO prefkiosk.terminals (id, store) VALUES ($1, $2)"
+	    " ON CONFLICT (id) DO UPDATE SET store = prefkiosk.terminals.store RETURNING store",
+	    id, store, HUB_ID_BYTES, cause)) != 0) {
+		if (rc == 1)
+			util_fail(cause, "terminal %d is in the hub already, as another store: give "
+			    "each terminal its own number (prefkiosk init --terminal ID)", terminal);
 		goto fail;
 	}
 	return hub_command(h, "COMMIT", cause, "cannot join the hub");
@@ -643,9 +617,9 @@ hub_push_rows(struct hub *h, int terminal, const struct hub_event *v, size_t n, 
 		    " $1, $%zu, $%zu, $%zu)", i > 0 ? ", " : "", 2 + 3 * i, 3 + 3 * i, 4 + 3 * i);
 	}
 	snprintf(sql + len, size - len, " ON CONFLICT (origin, oseq) DO NOTHING");
-	res = hub_query(h, sql, (int)(3 * n + 1), params, lengths, formats, 0);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK)
-		rc = hub_fail(h, res, cause, "cannot push to the hub");
+	if ((res = hub_run(h, sql, (int)(3 * n + 1), params, lengths, formats, 0,
+	    PGRES_COMMAND_OK, cause, "cannot push to the hub")) == NULL)
+		rc = -1;
 	PQclear(res);
 	free(sql);
 	free(oseq);
@@ -737,14 +711,10 @@ hub_pull(struct hub *h, int terminal, int64_t after, size_t max, struct hub_even
 	snprintf(t, sizeof t, "%d", terminal);
 	snprintf(a, sizeof a, "%lld", (long long)after);
 	snprintf(m, sizeof m, "%zu", max);
-	res = hub_query(h, "SELECT seq, origin, oseq, kind, body FROM prefkiosk.events"
-	    " WHERE seq > $2 AND origin <> $1 ORDER BY seq LIMIT $3", 3, params, NULL,
-	    NULL, 1);
-	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		hub_fail(h, res, cause, "cannot pull from the hub");
-		PQclear(res);
+	if ((res = hub_run(h, "SELECT seq, origin, oseq, kind, body FROM prefkiosk.events"
+	    " WHERE seq > $2 AND origin <> $1 ORDER BY seq LIMIT $3", 3, params, NULL, NULL, 1,
+	    PGRES_TUPLES_OK, cause, "cannot pull from the hub")) == NULL)
 		return -1;
-	}
 	rows = PQntuples(res);
 	v = util_xcalloc(rows > 0 ? (size_t)rows : 1, sizeof *v);
 	for (i = 0; i < rows; i++) {
