@@ -703,7 +703,7 @@ sync_apply_reward(struct shop *s, int origin, json_t *o, char **cause)
 
 	if (json_unpack(o, "{s:I, s:I, s:I, s:s, s:s, s:I, s:I, s:s}", "id", &id, "terminal",
 	    &terminal, "serial", &serial, "rule", &rule, "code", &code, "issued", &issued,
-	    "expires", &expires, "state", &state) != 0 || sync_rank(state) < 0)
+	    "expires", &expires, "state", &state) != 0)
 		return util_fail(cause, "a reward event that is damaged"), 1;
 	if ((v = json_object_get(o, "customer")) != NULL && json_is_string(v))
 		uid = json_string_value(v);
@@ -1175,18 +1175,18 @@ fleet_redeem(struct fleet *f, const char *input, const char *till, const char *s
 {
 	struct reward_hub	 hub = { fleet_claim, f };
 	struct sync_result	 r = { .ndups = 0 };
+	int			 rc;
 
-	if (reward_check(f->shop, input, now, t, cause) != 0)
-		return -1;
-	/* A code printed at another terminal a moment ago: bring the ledger up to date.  Out of
-	 * the hub's reach there is no sync, and nothing of one to free. */
-	if (t->status == REWARD_UNKNOWN && fleet_hub(f) != NULL) {
-		if (sync_run(f->shop, f->hub, &r, NULL) != 0) {
-			hub_close(f->hub);
-			f->hub = NULL;
-		}
-		sync_result_free(&r);	/* a failed sync may have found duplicates first */
+	/* A code printed at another terminal a moment ago: bring the ledger up to date, and
+	 * redeem again.  Out of the hub's reach there is no sync, and nothing of one to free. */
+	rc = reward_redeem_hub(f->shop, &hub, input, till, staff, now, t, cause);
+	if (rc != 0 || t->status != REWARD_UNKNOWN || fleet_hub(f) == NULL)
+		return rc;
+	if (sync_run(f->shop, f->hub, &r, NULL) != 0) {
+		hub_close(f->hub);
+		f->hub = NULL;
 	}
+	sync_result_free(&r);	/* a failed sync may have found duplicates first */
 	return reward_redeem_hub(f->shop, &hub, input, till, staff, now, t, cause);
 }
 
